@@ -63,7 +63,8 @@ func newRootCommand() *cobra.Command {
 	pf.StringVarP(&g.stack, "stack", "s", "", "stack name (default: the file's name:, else its directory)")
 	pf.StringVarP(&g.host, "host", "H", "", "engine address (default: DOCKER_HOST, else the local socket)")
 
-	root.AddCommand(newVersionCommand(g), newValidateCommand(g))
+	root.AddCommand(newVersionCommand(g), newValidateCommand(g), newStatusCommand(g), newNodesCommand(g),
+		newScaleCommand(g), newRestartCommand(g), newImageCommand(g), newReleaseCommand(g), newRollbackCommand(g))
 	return root
 }
 

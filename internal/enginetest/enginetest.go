@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	swarmtypes "github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/swarm"
@@ -83,16 +84,29 @@ func RemoveStack(t testing.TB, api *client.Client, stack string) {
 	removeNetworks(ctx, t, api, f)
 }
 
-// waitTasksGone polls until no task of the stack has a container left, so
-// the networks can be removed.
+// waitTasksGone polls until every task of the stack has stopped, so the
+// networks can be removed. Tasks of a removed job service are never deleted
+// by the engine, so stopped tasks count as gone.
 func waitTasksGone(ctx context.Context, api *client.Client, f client.Filters) {
 	for ctx.Err() == nil {
 		res, err := api.TaskList(ctx, client.TaskListOptions{Filters: f})
-		if err != nil || len(res.Items) == 0 {
+		if err != nil || allStopped(res.Items) {
 			return
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
+}
+
+func allStopped(tasks []swarmtypes.Task) bool {
+	for _, t := range tasks {
+		switch t.Status.State {
+		case swarmtypes.TaskStateComplete, swarmtypes.TaskStateShutdown, swarmtypes.TaskStateFailed,
+			swarmtypes.TaskStateRejected, swarmtypes.TaskStateOrphaned, swarmtypes.TaskStateRemove:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func removeNetworks(ctx context.Context, t testing.TB, api *client.Client, f client.Filters) {

@@ -1,0 +1,226 @@
+package swarm
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/client"
+)
+
+// VerdictKind is how following one changed service ended.
+type VerdictKind int
+
+const (
+	// Converged: every task runs the new spec and stayed up through the
+	// monitor window (a job: reached its completions).
+	Converged VerdictKind = iota + 1
+	// Paused: the engine paused the update after task failures; the
+	// service runs a mix of old and new tasks until someone acts.
+	Paused
+	// RolledBack: the engine rolled the update back after task failures.
+	RolledBack
+	// Failed: the change cannot succeed as it stands (a job ran out of
+	// restarts, a rollback paused, the service was removed, time ran out).
+	Failed
+	// Detached: swarmtop stopped watching (interrupted, or lost the engine);
+	// the engine carries on with the update regardless.
+	Detached
+)
+
+func (k VerdictKind) String() string {
+	switch k {
+	case Converged:
+		return "converged"
+	case Paused:
+		return "paused"
+	case RolledBack:
+		return "rolled back"
+	case Failed:
+		return "failed"
+	case Detached:
+		return "detached"
+	default:
+		return "unknown"
+	}
+}
+
+// Verdict is the outcome of one changed service.
+type Verdict struct {
+	Service    string // short name
+	Kind       VerdictKind
+	Message    string   // what happened, in the engine's words where it has any
+	TaskErrors []string // errors of tasks that failed while we watched, untruncated, each once
+	Elapsed    time.Duration
+}
+
+// OK reports a service that converged.
+func (v Verdict) OK() bool { return v.Kind == Converged }
+
+// ExitCodeFor is the process exit status for a set of verdicts: 0 when all
+// converged, 1 otherwise.
+func ExitCodeFor(verdicts []Verdict) int {
+	for _, v := range verdicts {
+		if !v.OK() {
+			return 1
+		}
+	}
+	return 0
+}
+
+// SlotProgress is one replica slot (replicated), job task, or node (global).
+type SlotProgress struct {
+	Slot     int    // slot number from 1; 0 for global services
+	Node     string // hostname running the task, "" while unassigned
+	State    string // observed task state: pending, starting, running, failed, …
+	UpToDate bool   // the task runs the current spec
+	Err      string // the slot's latest task error while it is not running, untruncated
+}
+
+// Progress is a snapshot of one service on its way to a verdict.
+type Progress struct {
+	Service     string
+	UpdateState string // the engine's update state (updating, rollback_started, …); "" for none
+	Running     int    // tasks running the current spec; for jobs, completed tasks
+	Desired     int    // replicas, nodes, or job completions
+	Slots       []SlotProgress
+	Message     string
+}
+
+// ConvergeOptions tunes Converge. The zero value is ready to use.
+type ConvergeOptions struct {
+	// PollInterval between reads of a service and its tasks (default
+	// 500 ms). Swarm emits no task events, so polling is the only way.
+	PollInterval time.Duration
+	// Timeout gives up with a Failed verdict after this long; 0 waits
+	// until ctx ends.
+	Timeout time.Duration
+}
+
+const (
+	convergePollInterval = 500 * time.Millisecond
+	// defaultMonitorWindow is swarmkit's own monitor window when UpdateConfig
+	// sets none.
+	defaultMonitorWindow = 5 * time.Second
+	// maxPollFailures is how many engine errors in a row end the watch.
+	maxPollFailures = 5
+)
+
+// Converge follows every changed service to a verdict, all at once (the
+// docker CLI follows one service after another). onProgress, if not nil, is
+// called after every poll of every service; calls are serialised, so it
+// needs no locking of its own. When ctx ends, each service still in flight
+// gets a Detached verdict saying where it stood.
+func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOptions, onProgress func(Progress)) []Verdict {
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = convergePollInterval
+	}
+	var mu sync.Mutex
+	report := func(p Progress) {
+		if onProgress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			onProgress(p)
+		}
+	}
+	verdicts := make([]Verdict, len(changes))
+	var wg sync.WaitGroup
+	for i, c := range changes {
+		wg.Go(func() { verdicts[i] = e.follow(ctx, c, opts, report) })
+	}
+	wg.Wait()
+	return verdicts
+}
+
+// follow polls one service until its watcher reaches a verdict.
+func (e *Engine) follow(ctx context.Context, c Change, opts ConvergeOptions, report func(Progress)) Verdict {
+	start := time.Now()
+	w := newChangeWatcher(c)
+	finish := func(v Verdict) Verdict {
+		v.Service, v.Elapsed = c.Service, time.Since(start)
+		v.TaskErrors = w.errs.list()
+		return v
+	}
+	var deadline <-chan time.Time
+	if opts.Timeout > 0 {
+		timer := time.NewTimer(opts.Timeout)
+		defer timer.Stop()
+		deadline = timer.C
+	}
+	failureCount := 0
+	for {
+		obs, err := e.observe(ctx, c.ServiceID)
+		switch {
+		case err == nil:
+			failureCount = 0
+			if p, v, fresh := w.step(obs, time.Now()); fresh {
+				report(p)
+				if v != nil {
+					return finish(*v)
+				}
+			}
+		case cerrdefs.IsNotFound(err):
+			return finish(Verdict{Kind: Failed, Message: "the service was removed while swarmtop watched it"})
+		case ctx.Err() == nil:
+			if failureCount++; failureCount == maxPollFailures {
+				return finish(Verdict{Kind: Detached, Message: fmt.Sprintf("lost contact with the engine (%v); the update continues in the background", err)})
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return finish(Verdict{Kind: Detached, Message: "stopped watching, " + w.where() + "; the update continues in the background"})
+		case <-deadline:
+			return finish(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", opts.Timeout, w.where())})
+		case <-time.After(opts.PollInterval):
+		}
+	}
+}
+
+// servicePoll is one poll of a service: what the engine says about it,
+// its tasks and the nodes they can run on.
+type servicePoll struct {
+	service  swarm.Service
+	tasks    []swarm.Task      // every task, task history included
+	upToDate map[string]bool   // IDs of tasks that match the current spec
+	nodes    map[string]string // nodes that are not down: ID → hostname
+	old      map[string]bool   // tasks whose errors belong to earlier changes
+}
+
+// observe reads a service, its tasks and the live nodes. The internal
+// `_up-to-date` task filter (the one `docker service update` waits with)
+// lets the manager tell which tasks match the current spec, which the
+// client cannot reliably work out from a spec it did not insert defaults
+// into.
+func (e *Engine) observe(ctx context.Context, id string) (servicePoll, error) {
+	svc, err := e.inspectService(ctx, id)
+	if err != nil {
+		return servicePoll{}, err
+	}
+	all, err := e.api.TaskList(ctx, client.TaskListOptions{Filters: make(client.Filters).Add("service", id)})
+	if err != nil {
+		return servicePoll{}, err
+	}
+	fresh, err := e.api.TaskList(ctx, client.TaskListOptions{
+		Filters: make(client.Filters).Add("service", id).Add("_up-to-date", "true"),
+	})
+	if err != nil {
+		return servicePoll{}, err
+	}
+	nodes, err := e.api.NodeList(ctx, client.NodeListOptions{})
+	if err != nil {
+		return servicePoll{}, err
+	}
+	obs := servicePoll{service: svc, tasks: all.Items, upToDate: map[string]bool{}, nodes: map[string]string{}}
+	for _, t := range fresh.Items {
+		obs.upToDate[t.ID] = true
+	}
+	for _, n := range nodes.Items {
+		if n.Status.State != swarm.NodeStateDown {
+			obs.nodes[n.ID] = n.Description.Hostname
+		}
+	}
+	return obs, nil
+}

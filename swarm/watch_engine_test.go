@@ -1,0 +1,85 @@
+package swarm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/swarmtop/swarmtop/internal/enginetest"
+	sw "github.com/swarmtop/swarmtop/swarm"
+)
+
+func TestWatchSeesScaleThenStaysQuiet(t *testing.T) {
+	t.Parallel()
+	e := enginetest.Engine(t)
+	stack := enginetest.Stack(t, e)
+	id := rwCreate(t, e, rwSpec(stack, "web", 1, "web"))[0]
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	updates := e.Watch(ctx, stack, sw.WatchOptions{FastPoll: 200 * time.Millisecond, SlowPoll: 500 * time.Millisecond, Debounce: 100 * time.Millisecond})
+
+	watchUntil(t, updates, 30*time.Second, func(u sw.WatchUpdate, _ []sw.Event) bool {
+		return len(u.Snapshot.Services) == 1 && u.Snapshot.Services[0].Running == 1 && u.Snapshot.Services[0].Converged
+	})
+
+	svc, err := e.Client().ServiceInspect(ctx, id, client.ServiceInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := svc.Service.Spec
+	two := uint64(2)
+	spec.Mode.Replicated.Replicas = &two
+	if _, err := e.Client().ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: svc.Service.Version, Spec: spec}); err != nil {
+		t.Fatal(err)
+	}
+	watchUntil(t, updates, 30*time.Second, func(u sw.WatchUpdate, seen []sw.Event) bool {
+		s := u.Snapshot.Services[0]
+		return s.Desired == 2 && s.Running == 2 && s.Converged && hasScaleEvent(seen)
+	})
+
+	// Stable now: polls go on (fast and slow intervals are short here) but
+	// nothing changes, so nothing is sent.
+	select {
+	case u := <-updates:
+		t.Errorf("update while stable: err=%v events=%+v\n%s", u.Err, u.Events, rwDump(u.Snapshot))
+	case <-time.After(3 * time.Second):
+	}
+}
+
+func hasScaleEvent(events []sw.Event) bool {
+	for _, ev := range events {
+		if ev.Type == "service" && ev.Action == "update" && ev.Name == "web" && ev.Attributes["replicas.new"] == "2" {
+			return true
+		}
+	}
+	return false
+}
+
+// watchUntil reads updates until ok accepts one, passing every event seen
+// so far; read errors fail the test.
+func watchUntil(t *testing.T, updates <-chan sw.WatchUpdate, timeout time.Duration, ok func(sw.WatchUpdate, []sw.Event) bool) sw.WatchUpdate {
+	t.Helper()
+	deadline := time.After(timeout)
+	var seen []sw.Event
+	var last sw.WatchUpdate
+	for {
+		select {
+		case u, open := <-updates:
+			if !open {
+				t.Fatal("updates closed")
+			}
+			if u.Err != nil {
+				t.Fatalf("watch error: %v", u.Err)
+			}
+			seen = append(seen, u.Events...)
+			if ok(u, seen) {
+				return u
+			}
+			last = u
+		case <-deadline:
+			t.Fatalf("no matching update in %s; events %+v; last:\n%s", timeout, seen, rwDump(last.Snapshot))
+		}
+	}
+}
