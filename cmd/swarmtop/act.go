@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarmtop/swarmtop/internal/termsafe"
+	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
 )
 
@@ -24,28 +26,63 @@ import (
 
 func newScaleCommand(g *globalFlags) *cobra.Command {
 	var f actFlags
+	var writeBack bool
 	cmd := &cobra.Command{
 		Use:   "scale SERVICE=REPLICAS...",
 		Short: "Set the replica count of services and wait until the tasks run",
 		Example: "  swarmtop scale web=4 celery-worker=2 -s shop\n" +
-			"  swarmtop scale shop_web=1 -c stack.yml --detach",
+			"  swarmtop scale shop_web=1 -c stack.yml --detach\n" +
+			"  swarmtop scale web=4 -c stack.yml --write-back   # also set replicas: 4 in the file",
 		Args: inputArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			targets, err := parseScaleArgs(args)
 			if err != nil {
 				return err
 			}
-			// --write-back (writing the new counts into the -c stack file,
-			// so the next deploy keeps them) is added here by its own
-			// change: after a successful Scale, before following.
+			var st *stackfile.Stack
+			if writeBack {
+				// Load first: a broken file should stop the scale, not
+				// surface after the cluster has changed.
+				if st, err = loadStack(cmd, g); err != nil {
+					return err
+				}
+			}
 			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
 				changes, err := e.Scale(ctx, stack, targets)
+				if err == nil && st != nil {
+					writeReplicasBack(cmd.OutOrStdout(), cmd.ErrOrStderr(), st, stack, targets)
+				}
 				return actResult{changes: changes}, err
 			})
 		},
 	}
 	f.register(cmd)
+	cmd.Flags().BoolVar(&writeBack, "write-back", false,
+		"also write the new counts into the -c stack file, so the next deploy keeps them")
 	return cmd
+}
+
+// writeReplicasBack sets deploy.replicas in the stack file for each scaled
+// service. A value the file takes from a variable is not written: the
+// message names the variable and where to change it.
+func writeReplicasBack(out, errOut io.Writer, st *stackfile.Stack, stack string, targets map[string]uint64) {
+	for _, name := range sortedKeys(targets) {
+		res, err := stackfile.WriteBackReplicas(st, swarm.ShortName(stack, name), targets[name])
+		if err != nil {
+			fmt.Fprintf(errOut, "write-back not done: %v\n", err)
+			continue
+		}
+		fmt.Fprintf(out, "wrote %s\n", res)
+	}
+}
+
+func sortedKeys(m map[string]uint64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // parseScaleArgs reads SERVICE=REPLICAS pairs.
