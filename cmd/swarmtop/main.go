@@ -64,7 +64,8 @@ func newRootCommand() *cobra.Command {
 	pf.StringVarP(&g.host, "host", "H", "", "engine address (default: DOCKER_HOST, else the local socket)")
 
 	root.AddCommand(newVersionCommand(g), newValidateCommand(g), newStatusCommand(g), newNodesCommand(g),
-		newScaleCommand(g), newRestartCommand(g), newImageCommand(g), newReleaseCommand(g), newRollbackCommand(g))
+		newScaleCommand(g), newRestartCommand(g), newImageCommand(g), newReleaseCommand(g), newRollbackCommand(g),
+		newLogsCommand(g))
 	return root
 }
 
