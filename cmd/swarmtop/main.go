@@ -62,6 +62,7 @@ func newRootCommand() *cobra.Command {
 	pf.StringArrayVarP(&g.files, "file", "c", nil, "stack file (repeat to merge overrides: -c stack.yml -c demo.yml)")
 	pf.StringVarP(&g.stack, "stack", "s", "", "stack name (default: the file's name:, else its directory)")
 	pf.StringVarP(&g.host, "host", "H", "", "engine address (default: DOCKER_HOST, else the local socket)")
+	hookTUI(root, g) // no subcommand: the terminal UI (tui.go)
 
 	root.AddCommand(newVersionCommand(g), newValidateCommand(g), newStatusCommand(g), newNodesCommand(g),
 		newScaleCommand(g), newRestartCommand(g), newImageCommand(g), newReleaseCommand(g), newRollbackCommand(g),

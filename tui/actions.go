@@ -1,0 +1,119 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/swarmtop/swarmtop/internal/termsafe"
+	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/dialog"
+	"github.com/swarmtop/swarmtop/tui/ops"
+	"github.com/swarmtop/swarmtop/tui/render"
+	"github.com/swarmtop/swarmtop/tui/views/activity"
+)
+
+// openDialog shows a dialog; in read-only mode no dialog that leads to a
+// change is shown at all (the views hide those keys too).
+func (m *Model) openDialog(d dialog.Dialog) tea.Cmd {
+	if m.c.ReadOnly {
+		return failed("read-only: actions are disabled")
+	}
+	m.dialog = d
+	return nil
+}
+
+// updateDialog passes a key to the dialog and carries out its Action.
+func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
+	action, cmd := m.dialog.Update(msg)
+	switch a := action.(type) {
+	case dialog.Close:
+		m.dialog = nil
+	case dialog.Replace:
+		m.dialog = a.Dialog
+	case dialog.Confirmed:
+		m.dialog = nil
+		return tea.Batch(cmd, m.startOp(a.Op))
+	}
+	return cmd
+}
+
+// startOp records the op and runs it in a Cmd.
+func (m *Model) startOp(op ops.Op) tea.Cmd {
+	if m.c.ReadOnly {
+		return failed("read-only: " + string(op.Kind) + " refused")
+	}
+	m.lastOp++
+	id := m.lastOp
+	m.ops[id] = &ops.Status{ID: id, Op: op, Started: m.c.Now()}
+	m.notice = nil
+	m.log("action", oneLine(op.Describe()), render.ToneNormal)
+	return ops.Start(m.ctx, m.be, id, op)
+}
+
+// onOp folds an op's progress in and re-arms the wait for the next report.
+func (m *Model) onOp(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case ops.Started:
+		m.started[msg.ID] = msg
+		return ops.Next(msg)
+	case ops.ProgressMsg:
+		if s, ok := m.ops[msg.ID]; ok {
+			p := msg.Progress
+			s.Progress = &p
+		}
+		return ops.Next(m.started[msg.ID])
+	case ops.Done:
+		return m.finishOp(msg)
+	}
+	return nil
+}
+
+func (m *Model) finishOp(msg ops.Done) tea.Cmd {
+	delete(m.started, msg.ID)
+	s, ok := m.ops[msg.ID]
+	if !ok {
+		return nil
+	}
+	s.Done, s.Err, s.Verdicts = true, msg.Err, msg.Verdicts
+	tone, kind := render.ToneOK, "verdict"
+	if !s.OK() {
+		tone = render.ToneDanger
+	}
+	if s.Err != nil {
+		kind = "error"
+	}
+	m.log(kind, s.Line()[len("✓ "):], tone)
+	m.notice = &common.Status{Text: s.Line(), Error: !s.OK()}
+	return nil
+}
+
+// running are the ops still in flight, oldest first.
+func (m *Model) running() []*ops.Status {
+	var out []*ops.Status
+	for _, s := range m.ops {
+		if !s.Done {
+			out = append(out, s)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (m *Model) recordEvents(events []swarm.Event) {
+	for _, e := range events {
+		text := fmt.Sprintf("%s %s %s", e.Type, e.Name, e.Action)
+		m.log("event", clean(text), render.ToneMuted)
+	}
+}
+
+func (m *Model) log(kind, text string, tone render.Tone) {
+	m.activity.Add(activity.Entry{At: m.c.Now(), Kind: kind, Text: text, Tone: tone})
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(termsafe.Clean(s)), " ") }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,94 @@
+package dialog
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/keys"
+	"github.com/swarmtop/swarmtop/tui/ops"
+)
+
+// Grace is how long a fresh confirm dialog ignores keys: keystrokes typed
+// ahead (a held j, a double enter) must not confirm a change nobody read.
+const Grace = 400 * time.Millisecond
+
+type confirmKeys struct {
+	Yes, No, Toggle, Press key.Binding
+}
+
+// Confirm states exactly what an op will change and carries it out only on
+// an explicit y, or enter while the Confirm button has focus (Cancel has it
+// at first).
+type Confirm struct {
+	c        *common.Common
+	op       ops.Op
+	opened   time.Time
+	onButton bool // focus on Confirm rather than Cancel
+	keys     confirmKeys
+}
+
+// NewConfirm opens a confirmation for op at the common clock's now.
+func NewConfirm(c *common.Common, op ops.Op) *Confirm {
+	return &Confirm{c: c, op: op, opened: c.Now(), keys: confirmKeys{
+		Yes:    keys.New("y", "confirm", "y", "Y"),
+		No:     keys.New("n/esc", "cancel", "n", "N", "esc", "q"),
+		Toggle: keys.New("tab", "move", "tab", "shift+tab", "left", "right", "h", "l"),
+		Press:  keys.New("enter", "press", "enter", "space"),
+	}}
+}
+
+// Op is the op this dialog confirms.
+func (d *Confirm) Op() ops.Op { return d.op }
+
+// Update handles keys once the grace period is over; cancel keys always
+// work, since cancelling is never harmful.
+func (d *Confirm) Update(msg tea.Msg) (Action, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return None{}, nil
+	}
+	if key.Matches(k, d.keys.No) {
+		return Close{}, nil
+	}
+	if d.c.Now().Sub(d.opened) < Grace {
+		return None{}, nil
+	}
+	switch {
+	case key.Matches(k, d.keys.Yes):
+		return Confirmed{Op: d.op}, nil
+	case key.Matches(k, d.keys.Toggle):
+		d.onButton = !d.onButton
+	case key.Matches(k, d.keys.Press):
+		if d.onButton {
+			return Confirmed{Op: d.op}, nil
+		}
+		return Close{}, nil
+	}
+	return None{}, nil
+}
+
+// View draws the box.
+func (d *Confirm) View() string {
+	s := d.c.Styles
+	cancel, confirm := "[ Cancel ]", "[ Confirm ]"
+	if d.onButton {
+		confirm = s.Selected.Render(confirm)
+	} else {
+		cancel = s.Selected.Render(cancel)
+	}
+	body := []string{
+		s.DialogTitle.Render("Confirm " + string(d.op.Kind)),
+		"",
+		d.op.Describe(),
+		"",
+		cancel + "  " + confirm,
+		"",
+		s.Muted.Render("y confirm · n/esc cancel · tab move"),
+	}
+	return s.Dialog.Render(lipgloss.JoinVertical(lipgloss.Left, strings.Join(body, "\n")))
+}

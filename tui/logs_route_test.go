@@ -1,0 +1,44 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/logs"
+)
+
+// closedStream hands over a fixed set of lines and ends.
+type closedStream struct{ ch chan swarm.LogLine }
+
+func (s closedStream) Lines() <-chan swarm.LogLine { return s.ch }
+func (s closedStream) Err() error                  { return nil }
+func (s closedStream) Close()                      {}
+
+type fixedLogs struct{ lines []swarm.LogLine }
+
+func (f fixedLogs) Logs(context.Context, string, swarm.LogOptions) (logs.Stream, error) {
+	ch := make(chan swarm.LogLine, len(f.lines))
+	for _, l := range f.lines {
+		ch <- l
+	}
+	close(ch)
+	return closedStream{ch}, nil
+}
+
+// The logs view tags its results with its own ID; the root must route them
+// back to it, or the view sits at "connecting…" for ever.
+func TestLogsViewOpenedFromStackShowsLines(t *testing.T) {
+	be := fixedLogs{lines: []swarm.LogLine{{
+		Time: time.Date(2026, 11, 22, 5, 0, 0, 0, time.UTC), Service: "web", Slot: 1, Node: "node-1",
+		Text: "GET /api/orders/ => generated 1234 bytes",
+	}}}
+	opts := Options{Stack: "shop", Logs: func(c *common.Common, stack string, services []string) common.Component {
+		return logs.New(c, be, stack, services)
+	}}
+	h := newHarness(t, opts, 80, 24)
+	h.keys("l")
+	h.wantScreen("web.1@node-1", "GET /api/orders/")
+}

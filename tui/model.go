@@ -1,0 +1,265 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/cmdline"
+	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/dialog"
+	"github.com/swarmtop/swarmtop/tui/keys"
+	"github.com/swarmtop/swarmtop/tui/ops"
+	"github.com/swarmtop/swarmtop/tui/styles"
+	"github.com/swarmtop/swarmtop/tui/views/activity"
+)
+
+// Options configure the UI.
+type Options struct {
+	Stack    string // open this stack; "" shows the stacks list
+	ReadOnly bool   // hide and refuse every action
+	NoColor  bool   // NO_COLOR: no colours, only bold and reverse
+	Clock    common.Clock
+	// Logs builds the logs view; nil while it is not wired.
+	Logs func(c *common.Common, stack string, services []string) common.Component
+	// Inspect builds the inspect view; nil while it is not wired.
+	Inspect func(c *common.Common, svc swarm.Service) common.Component
+}
+
+// view is one entry of the view stack.
+type view struct {
+	id   common.ViewID
+	comp common.Component
+}
+
+// Model is the root. It only routes: global keys, tagged async results to
+// the view that asked, the view stack, the dialog overlay, the command line
+// and the operations in flight.
+type Model struct {
+	c      *common.Common
+	be     Backend
+	opts   Options
+	ctx    context.Context
+	cancel context.CancelFunc
+	keys   keys.Global
+	help   help.Model
+
+	views    []view
+	nextID   int
+	dialog   dialog.Dialog
+	cmdline  *cmdline.Model
+	showHelp bool
+
+	ops      map[int]*ops.Status
+	started  map[int]ops.Started
+	lastOp   int
+	notice   *common.Status
+	activity *activity.Log
+
+	width, height int
+}
+
+// New builds the root. ctx bounds every watch and operation.
+func New(ctx context.Context, be Backend, opts Options) *Model {
+	ctx, cancel := context.WithCancel(ctx)
+	c := &common.Common{Styles: styles.New(true, opts.NoColor), ReadOnly: opts.ReadOnly, Clock: opts.Clock}
+	m := &Model{c: c, be: be, opts: opts, ctx: ctx, cancel: cancel, keys: keys.NewGlobal(),
+		help: help.New(), ops: map[int]*ops.Status{}, started: map[int]ops.Started{},
+		activity: &activity.Log{}, width: 80, height: 24}
+	m.applyHelpStyles()
+	if opts.Stack != "" {
+		m.push(m.newStack(opts.Stack))
+	} else {
+		m.push(m.newStacks())
+	}
+	return m
+}
+
+// Init starts the first view and asks the terminal for its background.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.views[0].comp.Init())
+}
+
+// Update routes one message. Each kind has its own handler; none does I/O.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.setStyles(msg.IsDark())
+		return m, nil
+	case common.Tagged:
+		return m, m.routeTagged(msg)
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	case tea.MouseMsg:
+		return m, m.onMouse(msg)
+	case dialog.OpenMsg:
+		return m, m.openDialog(msg.Dialog)
+	case cmdline.Submit:
+		m.cmdline = nil
+		return m, m.runCommand(msg.Command)
+	case cmdline.Cancel:
+		m.cmdline = nil
+		return m, nil
+	case ops.Started, ops.ProgressMsg, ops.Done:
+		return m, m.onOp(msg)
+	case common.Status:
+		m.notice = &msg
+		return m, nil
+	case common.Events:
+		m.recordEvents(msg.Events)
+		return m, nil
+	}
+	if cmd, ok := m.navigate(msg); ok {
+		return m, cmd
+	}
+	return m, m.updateActive(msg)
+}
+
+// routeTagged delivers an async result to the view that asked for it; a
+// result for a closed view is dropped.
+func (m *Model) routeTagged(t common.Tagged) tea.Cmd {
+	for i := range m.views {
+		if m.views[i].id == t.View {
+			var cmd tea.Cmd
+			m.views[i].comp, cmd = m.views[i].comp.Update(t.Msg)
+			return cmd
+		}
+	}
+	return nil
+}
+
+func (m *Model) active() common.Component { return m.views[len(m.views)-1].comp }
+
+func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
+	top := &m.views[len(m.views)-1]
+	var cmd tea.Cmd
+	top.comp, cmd = top.comp.Update(msg)
+	return cmd
+}
+
+// onKey: ctrl+c always quits; then the dialog, the command line and the
+// help screen, when open, take every key; a view typing a filter gets
+// its keys; only then the global keys and the view's own.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.ForceQuit):
+		return m.quit()
+	case m.dialog != nil:
+		return m.updateDialog(msg)
+	case m.cmdline != nil:
+		cl, cmd := m.cmdline.Update(msg)
+		m.cmdline = &cl
+		return cmd
+	case m.showHelp:
+		if key.Matches(msg, m.keys.Help, m.keys.Back, m.keys.Quit) {
+			m.showHelp = false
+		}
+		return nil
+	}
+	if c, ok := m.active().(capturer); ok && c.Capturing() {
+		return m.updateActive(msg)
+	}
+	return m.globalKey(msg)
+}
+
+func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Help):
+		m.showHelp = true
+	case key.Matches(msg, m.keys.Command):
+		m.openCommandLine()
+	case key.Matches(msg, m.keys.Back):
+		m.notice = nil
+		if b, ok := m.active().(backHandler); ok && b.HandleBack() {
+			return nil
+		}
+		m.pop()
+	case key.Matches(msg, m.keys.Quit):
+		if len(m.views) == 1 {
+			return m.quit()
+		}
+		m.pop()
+	default:
+		return m.updateActive(msg)
+	}
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	for _, v := range m.views {
+		closeView(v.comp)
+	}
+	m.cancel()
+	return tea.Quit
+}
+
+// onMouse hands the mouse to the active view with Y made relative to the
+// view's area (below the header line). Dialogs and overlays ignore it.
+func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
+	if m.dialog != nil || m.cmdline != nil || m.showHelp {
+		return nil
+	}
+	mouse := msg.Mouse()
+	mouse.Y -= headerLines
+	switch msg.(type) {
+	case tea.MouseClickMsg:
+		return m.updateActive(tea.MouseClickMsg(mouse))
+	case tea.MouseWheelMsg:
+		return m.updateActive(tea.MouseWheelMsg(mouse))
+	}
+	return nil
+}
+
+func (m *Model) resize(w, h int) {
+	m.width, m.height = w, h
+	for _, v := range m.views {
+		v.comp.SetSize(w, m.bodyHeight())
+	}
+	if m.cmdline != nil {
+		m.cmdline.SetWidth(w)
+	}
+}
+
+func (m *Model) bodyHeight() int { return max(m.height-headerLines-footerLines, 1) }
+
+// setStyles rebuilds the styles in place, so every component sharing
+// Common sees the new ones on its next render.
+func (m *Model) setStyles(dark bool) {
+	*m.c.Styles = *styles.New(dark, m.opts.NoColor)
+	m.applyHelpStyles()
+}
+
+func (m *Model) applyHelpStyles() {
+	s := m.c.Styles
+	m.help.Styles = help.Styles{
+		Ellipsis: s.Muted, ShortKey: s.Title, ShortDesc: s.Muted, ShortSeparator: s.Subtle,
+		FullKey: s.Title, FullDesc: s.Row, FullSeparator: s.Subtle,
+	}
+}
+
+// newID names a new view so its async results find it.
+func (m *Model) newID() common.ViewID {
+	m.nextID++
+	return common.ViewID(fmt.Sprintf("v%d", m.nextID))
+}
+
+// Optional view behaviours the root looks for.
+type (
+	capturer    interface{ Capturing() bool }
+	backHandler interface{ HandleBack() bool }
+	closer      interface{ Close() }
+	titled      interface{ Title() string }
+)
+
+func closeView(c common.Component) {
+	if cl, ok := c.(closer); ok {
+		cl.Close()
+	}
+}

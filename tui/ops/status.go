@@ -1,0 +1,112 @@
+package ops
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/swarmtop/swarmtop/internal/termsafe"
+	"github.com/swarmtop/swarmtop/swarm"
+)
+
+// Status is what the UI knows about one op in flight or finished.
+type Status struct {
+	ID       int
+	Op       Op
+	Started  time.Time
+	Progress *swarm.Progress
+	Done     bool
+	Err      error
+	Verdicts []swarm.Verdict
+}
+
+// OK: finished, and every service converged.
+func (s Status) OK() bool {
+	if !s.Done || s.Err != nil {
+		return false
+	}
+	for _, v := range s.Verdicts {
+		if !v.OK() {
+			return false
+		}
+	}
+	return true
+}
+
+// Line is the one-line state for the status bar: per-slot progress while
+// it runs, the verdict once done.
+func (s Status) Line() string {
+	switch {
+	case s.Err != nil:
+		return "✗ " + s.Op.Short() + ": " + clean(s.Err.Error())
+	case s.Done:
+		return s.verdictLine()
+	case s.Progress == nil:
+		return "… " + s.Op.Short() + ": sent"
+	}
+	return "… " + s.Op.Short() + ": " + ProgressText(*s.Progress)
+}
+
+func (s Status) verdictLine() string {
+	if len(s.Verdicts) == 0 {
+		return "✓ " + s.Op.Short() + ": nothing to change"
+	}
+	parts := make([]string, 0, len(s.Verdicts))
+	for _, v := range s.Verdicts {
+		parts = append(parts, VerdictText(v))
+	}
+	mark := "✓ "
+	if !s.OK() {
+		mark = "✗ "
+	}
+	return mark + s.Op.Short() + ": " + strings.Join(parts, "; ")
+}
+
+// ProgressText is "2/3 running · updating · web.2 running (old), web.3 starting".
+func ProgressText(p swarm.Progress) string {
+	out := fmt.Sprintf("%d/%d running", p.Running, p.Desired)
+	if p.UpdateState != "" {
+		out += " · " + clean(p.UpdateState)
+	}
+	// Slots already running the new spec say nothing new: list the others,
+	// which are what an operator waits on.
+	slots := make([]string, 0, len(p.Slots))
+	for _, sl := range p.Slots {
+		if sl.State != "running" || !sl.UpToDate {
+			slots = append(slots, slotText(p.Service, sl))
+		}
+	}
+	if len(slots) > 0 {
+		out += " · " + strings.Join(slots, ", ")
+	}
+	return out
+}
+
+func slotText(service string, s swarm.SlotProgress) string {
+	name := fmt.Sprintf("%s.%d", clean(service), s.Slot)
+	if s.Slot == 0 {
+		name = clean(service) + "@" + clean(s.Node)
+	}
+	out := name + " " + clean(s.State)
+	if !s.UpToDate {
+		out += " (old)"
+	}
+	if s.Err != "" {
+		out += ": " + clean(s.Err)
+	}
+	return out
+}
+
+// VerdictText is "web converged in 4s" plus the message and task errors.
+func VerdictText(v swarm.Verdict) string {
+	out := fmt.Sprintf("%s %s in %s", clean(v.Service), v.Kind, v.Elapsed.Round(time.Second))
+	if v.Kind != swarm.Converged && v.Message != "" {
+		out += ": " + clean(v.Message)
+	}
+	for _, e := range v.TaskErrors {
+		out += " | " + clean(e)
+	}
+	return out
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(termsafe.Clean(s)), " ") }

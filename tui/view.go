@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/swarmtop/swarmtop/tui/table"
+)
+
+const (
+	headerLines = 1
+	footerLines = 1
+)
+
+// View draws header, active view and footer, then the dialog or the help
+// screen over them.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "swarmtop " + m.breadcrumb()
+	return v
+}
+
+// frame is the whole screen as a string; tests golden it.
+func (m *Model) frame() string {
+	body := m.active().View()
+	base := strings.Join([]string{m.header(), fit(body, m.width, m.bodyHeight()), m.footer()}, "\n")
+	switch {
+	case m.dialog != nil:
+		return m.overlay(base, m.dialog.View())
+	case m.showHelp:
+		return m.overlay(base, m.helpView())
+	}
+	return base
+}
+
+func (m *Model) header() string {
+	s := m.c.Styles
+	left := s.Title.Render("swarmtop") + " " + m.breadcrumb()
+	right := "? help  : command"
+	if m.c.ReadOnly {
+		right = s.Warning.Render("READ-ONLY") + "  " + right
+	}
+	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return s.Header.Render(table.Pad(left, m.width))
+	}
+	return s.Header.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+func (m *Model) breadcrumb() string {
+	var parts []string
+	for _, v := range m.views {
+		if t, ok := v.comp.(titled); ok {
+			parts = append(parts, t.Title())
+		}
+	}
+	return clean(strings.Join(parts, " › "))
+}
+
+// footer is the command line when open, else the ops in flight, else the
+// last verdict or message, else the active view's keys.
+func (m *Model) footer() string {
+	s := m.c.Styles
+	if m.cmdline != nil {
+		return m.cmdline.View()
+	}
+	if run := m.running(); len(run) > 0 {
+		line := run[len(run)-1].Line()
+		if len(run) > 1 {
+			line = fmt.Sprintf("[%d ops] ", len(run)) + line
+		}
+		return s.Info.Render(table.Pad(line, m.width))
+	}
+	if m.notice != nil {
+		st := s.OK
+		if m.notice.Error {
+			st = s.Danger
+		}
+		return st.Render(table.Pad(m.notice.Text, m.width))
+	}
+	m.help.SetWidth(m.width)
+	return table.Pad(m.help.ShortHelpView(m.shortHelp()), m.width)
+}
+
+func (m *Model) shortHelp() []key.Binding {
+	return append(m.active().ShortHelp(), m.keys.Help, m.keys.Quit)
+}
+
+func (m *Model) helpView() string {
+	s := m.c.Styles
+	groups := append(m.active().FullHelp(), []key.Binding{m.keys.Command, m.keys.Help, m.keys.Back, m.keys.Quit, m.keys.ForceQuit})
+	m.help.SetWidth(max(m.width-6, 20))
+	body := m.help.FullHelpView(groups)
+	extra := s.Muted.Render(":stacks :nodes :activity :logs web :scale web 4 :restart web :quit")
+	return s.Dialog.Render(s.DialogTitle.Render("Keys") + "\n\n" + body + "\n\n" + extra)
+}
+
+// overlay centres box over base.
+func (m *Model) overlay(base, box string) string {
+	w, h := lipgloss.Width(box), lipgloss.Height(box)
+	x, y := max((m.width-w)/2, 0), max((m.height-h)/2, 0)
+	return lipgloss.NewCompositor(
+		lipgloss.NewLayer(base),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	).Render()
+}
+
+// fit makes s exactly h lines of at most w cells, so a view can never push
+// the footer off the screen.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,73 @@
+package activity
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/keys"
+	"github.com/swarmtop/swarmtop/tui/render"
+	"github.com/swarmtop/swarmtop/tui/table"
+)
+
+// Model is the activity view over the root's log.
+type Model struct {
+	c     *common.Common
+	log   *Log
+	seen  int
+	table table.Model
+	nav   keys.Nav
+}
+
+func columns() []render.Column {
+	return []render.Column{
+		{Title: "TIME", Min: 8, Max: 8},
+		{Title: "KIND", Min: 7, Max: 7},
+		{Title: "WHAT", Min: 20, Max: 400},
+	}
+}
+
+// New shows log; it re-reads it on every render.
+func New(c *common.Common, log *Log) *Model {
+	m := &Model{c: c, log: log, table: table.New(c, columns()), nav: keys.NewNav(), seen: -1}
+	m.table.SetEmpty("nothing yet: events and every action of this run show here")
+	return m
+}
+
+func (m *Model) Title() string             { return "activity" }
+func (m *Model) Init() tea.Cmd             { return nil }
+func (m *Model) Capturing() bool           { return m.table.Filtering() }
+func (m *Model) HandleBack() bool          { return m.table.ClearFilter() }
+func (m *Model) SetSize(w, h int)          { m.table.SetSize(w, h) }
+func (m *Model) ShortHelp() []key.Binding  { return []key.Binding{m.nav.Up, m.nav.Down, m.nav.Filter} }
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.nav.Bindings()} }
+
+// Update moves in the table.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.MouseClickMsg:
+		m.table.Click(msg.Mouse().Y)
+	case tea.KeyPressMsg, tea.MouseWheelMsg:
+		_, cmd := m.table.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// View renders the log newest first.
+func (m *Model) View() string {
+	if n := len(m.log.Entries()); n != m.seen {
+		m.seen = n
+		m.table.SetRows(rows(m.log.Entries()))
+	}
+	return m.table.View()
+}
+
+func rows(entries []Entry) []render.Row {
+	out := make([]render.Row, 0, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		out = append(out, render.Row{Cells: []string{e.At.Format("15:04:05"), e.Kind, e.Text}, Tone: e.Tone})
+	}
+	return out
+}

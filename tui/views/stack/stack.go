@@ -1,0 +1,374 @@
+// Package stack is the stack view: the services of one stack, live, with
+// the selected service's tasks below and a one-line summary above.
+package stack
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/dialog"
+	"github.com/swarmtop/swarmtop/tui/live"
+	"github.com/swarmtop/swarmtop/tui/ops"
+	"github.com/swarmtop/swarmtop/tui/render"
+	"github.com/swarmtop/swarmtop/tui/table"
+)
+
+// detailLines is how many lines the full text of the selection gets.
+const detailLines = 2
+
+// Model is the stack view.
+type Model struct {
+	c      *common.Common
+	id     common.ViewID
+	be     live.Watcher
+	name   string
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	state    live.State
+	services table.Model
+	tasks    table.Model
+	shown    []swarm.Task // the tasks pane's rows, in order
+	spinner  spinner.Model
+	keys     keyMap
+	width    int
+	height   int
+}
+
+// New builds the view of stack; it starts watching in Init. ctx bounds
+// the watch, which also ends on Close.
+func New(ctx context.Context, c *common.Common, id common.ViewID, be live.Watcher, name string) *Model {
+	ctx, cancel := context.WithCancel(ctx)
+	m := &Model{c: c, id: id, be: be, name: name, ctx: ctx, cancel: cancel,
+		services: table.New(c, render.ServiceHeader()),
+		tasks:    table.New(c, render.TaskHeader()),
+		spinner:  spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		keys:     newKeys(c.ReadOnly),
+	}
+	m.services.SetEmpty("no services in stack " + name)
+	m.tasks.SetEmpty("no tasks")
+	m.tasks.Blur()
+	return m
+}
+
+// Title names the view in the header.
+func (m *Model) Title() string { return m.name }
+
+// Stack is the stack this view shows.
+func (m *Model) Stack() string { return m.name }
+
+// Services are the stack's services as last read, for commands and
+// completion.
+func (m *Model) Services() []swarm.Service { return m.state.Snapshot.Services }
+
+// Close stops the watch.
+func (m *Model) Close() { m.cancel() }
+
+// Init starts the watch and the spinner.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(common.Tag(m.id, live.Start(m.ctx, m.be, m.name)), common.Tag(m.id, m.spinner.Tick))
+}
+
+// Update handles the watch, keys and the mouse.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case live.Msg:
+		return m, m.onWatch(msg)
+	case spinner.TickMsg:
+		if m.state.Loaded {
+			return m, nil // stop ticking once there is data: no idle redraws over SSH
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, common.Tag(m.id, cmd)
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	case tea.MouseClickMsg:
+		m.onClick(msg.Mouse().Y)
+		return m, nil
+	case tea.MouseWheelMsg:
+		_, cmd := m.active().Update(msg)
+		m.refreshTasks()
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) onWatch(msg live.Msg) tea.Cmd {
+	if msg.Closed {
+		return nil
+	}
+	m.state.Apply(msg)
+	m.refresh()
+	cmds := []tea.Cmd{common.Tag(m.id, live.Next(msg))}
+	if evs := msg.Update.Events; len(evs) > 0 {
+		cmds = append(cmds, common.Send(common.Events{Events: evs}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// refresh rebuilds both tables from the snapshot.
+func (m *Model) refresh() {
+	rows := make([]render.Row, 0, len(m.state.Snapshot.Services))
+	for _, s := range m.state.Snapshot.Services {
+		rows = append(rows, render.ServiceRow(s))
+	}
+	m.services.SetRows(rows)
+	m.refreshTasks()
+}
+
+func (m *Model) refreshTasks() {
+	svc, ok := m.selectedService()
+	if !ok {
+		m.shown = nil
+		m.tasks.SetRows(nil)
+		return
+	}
+	tasks, restarts := render.SlotTasks(m.state.Snapshot.Tasks, svc.ID, false)
+	rows := make([]render.Row, len(tasks))
+	for i, t := range tasks {
+		rows[i] = render.TaskRow(t, restarts[i], m.c.Now())
+	}
+	m.shown = tasks
+	m.tasks.SetRows(rows)
+}
+
+func (m *Model) selectedService() (swarm.Service, bool) {
+	i := m.services.Selected()
+	if i < 0 || i >= len(m.state.Snapshot.Services) {
+		return swarm.Service{}, false
+	}
+	return m.state.Snapshot.Services[i], true
+}
+
+func (m *Model) active() *table.Model {
+	if m.tasks.Focused() {
+		return &m.tasks
+	}
+	return &m.services
+}
+
+// Capturing: a filter is being typed, so global keys must not fire.
+func (m *Model) Capturing() bool { return m.active().Filtering() }
+
+// HandleBack clears a kept filter before esc leaves the view.
+func (m *Model) HandleBack() bool { return m.active().ClearFilter() }
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if handled, cmd := m.active().Update(msg); handled {
+		m.refreshTasks()
+		return cmd
+	}
+	if key.Matches(msg, m.keys.Tab) {
+		m.toggleFocus()
+		return nil
+	}
+	svc, ok := m.selectedService()
+	if !ok {
+		return nil
+	}
+	return m.serviceKey(msg, svc)
+}
+
+func (m *Model) toggleFocus() {
+	if m.tasks.Focused() {
+		m.tasks.Blur()
+		m.services.Focus()
+	} else {
+		m.services.Blur()
+		m.tasks.Focus()
+	}
+}
+
+// serviceKey maps the action keys on the selected service to requests for
+// the root: views never act themselves.
+func (m *Model) serviceKey(msg tea.KeyPressMsg, svc swarm.Service) tea.Cmd {
+	a := m.keys.Actions
+	switch {
+	case key.Matches(msg, m.keys.Open):
+		return common.Send(common.OpenTasks{Stack: m.name, Service: svc})
+	case key.Matches(msg, a.Logs):
+		return common.Send(common.OpenLogs{Stack: m.name, Services: []string{svc.Name}})
+	case key.Matches(msg, a.Inspect):
+		return common.Send(common.OpenInspect{Service: svc})
+	case key.Matches(msg, a.Scale):
+		return dialog.For(m.c, ops.Scale, m.name, svc)
+	case key.Matches(msg, a.Restart):
+		return dialog.For(m.c, ops.Restart, m.name, svc)
+	case key.Matches(msg, a.Rollback):
+		return dialog.For(m.c, ops.Rollback, m.name, svc)
+	case key.Matches(msg, a.Image):
+		return dialog.For(m.c, ops.Image, m.name, svc)
+	}
+	return nil
+}
+
+// onClick selects the row under the pointer and focuses its pane; y is
+// relative to the view's top line.
+func (m *Model) onClick(y int) {
+	svcTop := 1
+	svcH, _ := m.heights()
+	tasksTop := svcTop + svcH + 1
+	switch {
+	case y >= svcTop && y < svcTop+svcH:
+		if m.services.Click(y - svcTop) {
+			m.tasks.Blur()
+			m.services.Focus()
+			m.refreshTasks()
+		}
+	case y >= tasksTop:
+		if m.tasks.Click(y - tasksTop) {
+			m.services.Blur()
+			m.tasks.Focus()
+		}
+	}
+}
+
+// SetSize lays the panes out: the services get the rows they need, up to
+// about half; the tasks get the rest.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	svcH, tasksH := m.heights()
+	m.services.SetSize(w, svcH)
+	m.tasks.SetSize(w, tasksH)
+}
+
+// heights splits the height between the services and tasks tables, after
+// the summary, the tasks title and the detail lines.
+func (m *Model) heights() (services, tasks int) {
+	avail := max(m.height-2-detailLines, 2)
+	want := max(len(m.state.Snapshot.Services)+1, 3)
+	services = min(want, max(avail*55/100, 3))
+	if services > avail-2 {
+		services = max(avail/2, 1)
+	}
+	return services, avail - services
+}
+
+// View renders the summary, the two panes and the detail lines.
+func (m *Model) View() string {
+	m.SetSize(m.width, m.height) // the services' count can change the split
+	if !m.state.Loaded {
+		return m.loadingView()
+	}
+	lines := []string{
+		m.summary(),
+		m.services.View(),
+		m.tasksTitle(),
+		m.tasks.View(),
+		m.detail(),
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) loadingView() string {
+	s := m.c.Styles
+	lines := []string{table.Pad(m.spinner.View()+" reading stack "+m.name+"…", m.width)}
+	if m.state.Err != "" {
+		lines = append(lines, s.Danger.Render(table.Pad("last error: "+m.state.Err, m.width)))
+	}
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:max(m.height, 0)], "\n")
+}
+
+// summary is "5 services, 4 converged · 1 task failing · 1 node · live".
+func (m *Model) summary() string {
+	s := m.c.Styles
+	snap := m.state.Snapshot
+	converged := 0
+	for _, svc := range snap.Services {
+		if svc.Converged {
+			converged++
+		}
+	}
+	failing := 0
+	for _, t := range snap.Tasks {
+		if t.Current && (t.Failed || t.Health >= swarm.HealthUnhealthy) {
+			failing++
+		}
+	}
+	parts := []string{
+		fmt.Sprintf("%d/%d services converged", converged, len(snap.Services)),
+		fmt.Sprintf("%d tasks failing", failing),
+		plural(len(snap.Nodes), "node"),
+	}
+	text := strings.Join(parts, " · ")
+	style := s.OK
+	if failing > 0 {
+		style = s.Danger
+	} else if converged < len(snap.Services) {
+		style = s.Warning
+	}
+	conn := s.OK.Render("● live")
+	switch {
+	case m.state.Disconnected:
+		conn = s.Danger.Render("○ disconnected, polling")
+	case m.state.Err != "":
+		conn = s.Danger.Render("! " + m.state.Err)
+	}
+	room := m.width - ansi.StringWidth(text) - 2
+	return style.Render(text) + "  " + ansi.Truncate(conn, max(room, 0), "…")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func (m *Model) tasksTitle() string {
+	name := "-"
+	if svc, ok := m.selectedService(); ok {
+		name = svc.Name
+	}
+	return m.c.Styles.Title.Render(table.Pad("tasks of "+name+"  (enter: all tasks and history)", m.width))
+}
+
+// detail is the full text of the selection: a task's whole error, or the
+// service's image and update message. It is wrapped, never cut short
+// before the space runs out.
+func (m *Model) detail() string {
+	text := ""
+	if m.tasks.Focused() {
+		if i := m.tasks.Selected(); i >= 0 && i < len(m.shown) {
+			text = render.TaskDetail(m.shown[i])
+		}
+	} else if svc, ok := m.selectedService(); ok {
+		text = render.ServiceDetail(svc)
+		if t, ok := firstError(m.shown); ok {
+			text += "  " + render.TaskDetail(t)
+		}
+	}
+	wrapped := strings.Split(ansi.Hardwrap(text, max(m.width, 1), true), "\n")
+	out := make([]string, detailLines)
+	for i := range out {
+		if i < len(wrapped) {
+			out[i] = wrapped[i]
+		}
+		out[i] = m.c.Styles.Muted.Render(table.Pad(out[i], m.width))
+	}
+	return strings.Join(out, "\n")
+}
+
+func firstError(tasks []swarm.Task) (swarm.Task, bool) {
+	for _, t := range tasks {
+		if t.Err != "" {
+			return t, true
+		}
+	}
+	return swarm.Task{}, false
+}
+
+// Snapshot is the stack as last read, to seed views opened from here.
+func (m *Model) Snapshot() swarm.Snapshot { return m.state.Snapshot }

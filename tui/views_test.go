@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"errors"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/internal/fakebe"
+)
+
+func TestStackViewGolden(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+			h.wantScreen("web", "2/2", "web:1.4.2", "celery-worker", "1/2", "failing")
+			h.golden()
+		})
+	}
+}
+
+func TestStackViewTasksPaneShowsFullError(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+			h.keys("j", "tab", "j") // celery-worker, tasks pane, its failing slot
+			h.wantScreen("celery-worker.2", "rejected")
+			h.golden()
+		})
+	}
+}
+
+func TestStacksViewGoldenAndOpen(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			h := newHarness(t, Options{}, sz.w, sz.h)
+			h.wantScreen("monitoring", "shop", "6/7")
+			h.golden()
+			h.keys("j", "enter")
+			h.wantScreen("stacks › shop", "celery-worker")
+			h.keys("esc")
+			h.wantScreen("monitoring")
+		})
+	}
+}
+
+func TestTasksViewGoldenWithHistory(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+			h.keys("j", "enter")
+			h.wantScreen("celery-worker tasks", "current tasks")
+			h.notScreen("non-zero exit")
+			t.Run("current", func(t *testing.T) { h.t = t; h.golden() })
+			h.keys("h")
+			h.wantScreen("incl. history")
+			t.Run("history", func(t *testing.T) { h.t = t; h.golden() })
+		})
+	}
+}
+
+func TestNodesViewGolden(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+			h.keys(":")
+			h.typeText("nodes")
+			h.keys("enter")
+			h.wantScreen("manager-1", "manager (leader)", "29.0.1", "1 nodes · 1 managers")
+			h.golden()
+		})
+	}
+}
+
+func TestHelpGolden(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+			h.keys("?")
+			h.wantScreen("scale", "restart", "rollback", "switch pane")
+			h.golden()
+			h.keys("?")
+			h.notScreen("Keys")
+		})
+	}
+}
+
+func TestLoadingShowsSpinnerAndLastError(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			be := fakebe.New()
+			be.Updates = make(chan swarm.WatchUpdate, 4)
+			be.Updates <- swarm.WatchUpdate{Err: errors.New("Cannot connect to the Docker daemon")}
+			h := newHarnessWith(t, be, Options{Stack: "shop"}, sz.w, sz.h)
+			h.wantScreen("reading stack shop", "last error: Cannot connect")
+			h.golden()
+		})
+	}
+}
+
+func TestDisconnectionShown(t *testing.T) {
+	be := fakebe.New()
+	be.Updates = make(chan swarm.WatchUpdate, 4)
+	be.Updates <- swarm.WatchUpdate{Snapshot: fakebe.Shop()}
+	be.Updates <- swarm.WatchUpdate{Snapshot: fakebe.Shop(), Disconnected: true}
+	h := newHarnessWith(t, be, Options{Stack: "shop"}, 80, 24)
+	h.wantScreen("celery-worker", "disconnected")
+}
+
+func TestFilterAndMouse(t *testing.T) {
+	h := newHarness(t, Options{Stack: "shop"}, 80, 24)
+	h.keys("/")
+	h.typeText("ngi")
+	h.keys("enter")
+	h.wantScreen("nginx", "filter: ngi")
+	h.notScreen("celery-beat  ")
+	h.keys("esc") // clears the filter, stays in the view
+	h.wantScreen("celery-beat")
+
+	// Click on the fourth service row (nginx): header 1 + summary 1 + table header 1.
+	h.send(tea.MouseClickMsg{X: 3, Y: 1 + 1 + 1 + 3, Button: tea.MouseLeft})
+	h.wantScreen("tasks of nginx")
+	h.send(tea.MouseWheelMsg{X: 3, Y: 4, Button: tea.MouseWheelDown})
+	h.wantScreen("tasks of web")
+}
+
+func TestBackgroundColourRebuildsStyles(t *testing.T) {
+	h := newHarness(t, Options{Stack: "shop"}, 80, 24)
+	before := *h.m.c.Styles
+	h.send(tea.BackgroundColorMsg{Color: lightGrey{}})
+	if h.m.c.Styles.Title.GetForeground() == before.Title.GetForeground() {
+		t.Fatal("styles not rebuilt for a light background")
+	}
+}
+
+type lightGrey struct{}
+
+func (lightGrey) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
