@@ -67,6 +67,7 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newVersionCommand(g), newValidateCommand(g), newStatusCommand(g), newNodesCommand(g),
 		newScaleCommand(g), newRestartCommand(g), newImageCommand(g), newReleaseCommand(g), newRollbackCommand(g),
 		newLogsCommand(g))
+	root.AddCommand(newDeployCommand(g), newDiffCommand(g))
 	return root
 }
 

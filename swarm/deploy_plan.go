@@ -1,0 +1,96 @@
+package swarm
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/client"
+
+	"github.com/swarmtop/swarmtop/stackfile"
+)
+
+// liveState is everything a plan reads from the engine, once.
+type liveState struct {
+	services     []swarm.Service // the stack's, no defaults inserted
+	networks     []network.Summary
+	networkNames map[string]string // every network: ID → name
+	secrets      []swarm.Secret
+	configs      []swarm.Config
+}
+
+// PlanDeploy works out what a deploy of the file would do, reading the
+// engine but writing nothing. Problems that would stop the deploy part way
+// (a feature the engine cannot carry, a missing external object, a changed
+// config, a mode change) are errors here, before anything is written.
+func (e *Engine) PlanDeploy(ctx context.Context, st *stackfile.Stack, opts DeployOptions) (*DeployPlan, error) {
+	if opts.JobTimeout <= 0 {
+		opts.JobTimeout = defaultJobTimeout
+	}
+	specs, err := ConvertStack(st, ConvertOptions{APIVersion: e.APIVersion})
+	if err != nil {
+		return nil, err
+	}
+	live, err := e.readLiveState(ctx, st.Name)
+	if err != nil {
+		return nil, err
+	}
+	plan := &DeployPlan{
+		DeployResult: DeployResult{
+			Stack:  st.Name,
+			DryRun: opts.DryRun,
+			Diff:   DiffSpecs(st.Name, specs, live.services, live.networkNames),
+		},
+		opts:         opts,
+		secretIDs:    map[string]string{},
+		configIDs:    map[string]string{},
+		networkNames: live.networkNames,
+	}
+	for _, s := range live.secrets {
+		plan.secretIDs[s.Spec.Name] = s.ID
+	}
+	for _, c := range live.configs {
+		plan.configIDs[c.Spec.Name] = c.ID
+	}
+	planners := []func(*stackfile.Stack, liveState) error{
+		plan.planSecrets, plan.planConfigs, plan.planNetworks,
+	}
+	for _, p := range planners {
+		if err := p(st, live); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.planServices(ctx, plan, st, specs, live); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+func (e *Engine) readLiveState(ctx context.Context, stack string) (liveState, error) {
+	var ls liveState
+	var err error
+	if ls.services, err = e.StackServices(ctx, stack); err != nil {
+		return ls, fmt.Errorf("list services: %w", err)
+	}
+	nets, err := e.api.NetworkList(ctx, client.NetworkListOptions{})
+	if err != nil {
+		return ls, fmt.Errorf("list networks: %w", err)
+	}
+	ls.networks = nets.Items
+	ls.networkNames = map[string]string{}
+	for _, n := range nets.Items {
+		ls.networkNames[n.ID] = n.Name
+	}
+	secrets, err := e.api.SecretList(ctx, client.SecretListOptions{})
+	if err != nil {
+		return ls, fmt.Errorf("list secrets: %w", err)
+	}
+	ls.secrets = secrets.Items
+	configs, err := e.api.ConfigList(ctx, client.ConfigListOptions{})
+	if err != nil {
+		return ls, fmt.Errorf("list configs: %w", err)
+	}
+	ls.configs = configs.Items
+	return ls, nil
+}
