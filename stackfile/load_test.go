@@ -327,7 +327,7 @@ networks:
 		`warning: services.web.expose is ignored by Swarm (services on a shared network reach every port without it)`,
 		`warning: services.web.networks.front.ipv4_address is ignored by Swarm (Swarm assigns addresses itself)`,
 		`warning: services.web.ports[].host_ip is ignored by Swarm (Swarm publishes ports on every address)`,
-		`warning: services.web.restart is ignored by Swarm (use deploy.restart_policy)`,
+		`warning: services.web.restart is ignored by Swarm (except as the restart policy when deploy.restart_policy is absent)`,
 		`warning: services.web.tmpfs is ignored by Swarm (use a volumes entry with type: tmpfs)`,
 		`warning: variable TAG is not set, using an empty string (stack.yml:4)`,
 	}

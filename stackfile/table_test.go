@@ -27,7 +27,7 @@ func TestWriteServicesTable(t *testing.T) {
 		},
 		Warnings: []string{
 			"warning: services.web.build is ignored by Swarm (stack deploy uses images only)",
-			"warning: services.web.restart is ignored by Swarm (use deploy.restart_policy)",
+			"warning: services.web.restart is ignored by Swarm (except as the restart policy when deploy.restart_policy is absent)",
 		},
 	}
 	var b bytes.Buffer
@@ -43,7 +43,7 @@ seed     replicated-job  3            shop/web:42             -                 
 web      replicated      4            shop/web:42             9100/tcp,80:8000/tcp,443:8443/udp  start-first
 worker   replicated      1 (default)  shop/web:42             -                                  stop-first (default)
 warning: services.web.build is ignored by Swarm (stack deploy uses images only)
-warning: services.web.restart is ignored by Swarm (use deploy.restart_policy)
+warning: services.web.restart is ignored by Swarm (except as the restart policy when deploy.restart_policy is absent)
 `
 	if got := b.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)

@@ -40,7 +40,7 @@ var keyRules = []keyRule{
 	{path: "services.*.network_mode", why: "services attach to networks: instead"},
 	{path: "services.*.pid", why: "not supported by Swarm services"},
 	{path: "services.*.privileged", why: "not supported by Swarm services"},
-	{path: "services.*.restart", why: "use deploy.restart_policy"},
+	{path: "services.*.restart", why: "except as the restart policy when deploy.restart_policy is absent"},
 	{path: "services.*.security_opt", why: "not supported by Swarm services"},
 	{path: "services.*.shm_size", why: "not supported by Swarm services"},
 	{path: "services.*.userns_mode", why: "not supported by Swarm services"},
