@@ -11,6 +11,8 @@ log() { printf 'swarm: %s\n' "$*"; }
 need_packages=()
 command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
 command -v tmux >/dev/null 2>&1 || need_packages+=(tmux)
+# The remote-engine tests run a local sshd on a loopback port.
+command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
 if ((${#need_packages[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing ${need_packages[*]}: run this as root (or install them) first" >&2

@@ -27,17 +27,27 @@ const connectTimeout = 10 * time.Second
 // negotiated once at start.
 type Engine struct {
 	api           *client.Client
-	Host          string // the address dialled, e.g. unix:///var/run/docker.sock
-	APIVersion    string // the negotiated API version
-	ServerVersion string // the engine's own version, e.g. 20.10.24
-	NodeID        string // this node's swarm ID; empty when not in a swarm
-	Manager       bool   // this node can answer swarm calls
+	conns         *errorRecorder // the last connection error, for Connect's message
+	Host          string         // the address dialled, e.g. unix:///var/run/docker.sock or ssh://user@host
+	Context       string         // the docker context Host came from; empty when none was used
+	APIVersion    string         // the negotiated API version
+	ServerVersion string         // the engine's own version, e.g. 20.10.24
+	NodeID        string         // this node's swarm ID; empty when not in a swarm
+	Manager       bool           // this node can answer swarm calls
 }
 
-// ConnectOptions says where the engine is and what it must be.
+// ConnectOptions says where the engine is and what it must be. The address
+// is chosen as the docker CLI chooses it: Host, else Context, else
+// DOCKER_HOST, else DOCKER_CONTEXT, else the currentContext in the docker
+// config.json, else the local socket. Host and Context together are an error.
 type ConnectOptions struct {
-	// Host overrides DOCKER_HOST when set.
+	// Host is the --host flag: unix://, tcp:// or ssh://user@host[:port].
 	Host string
+	// Context is the --context flag: a context in the docker CLI's store.
+	Context string
+	// SSHFlags are extra ssh command-line flags for ssh:// addresses, e.g.
+	// "-i", keyFile; ssh also reads ~/.ssh/config as usual.
+	SSHFlags []string
 	// AllowNoSwarm accepts an engine that is not a swarm manager (for
 	// `swarmtop version`); every other command needs a manager.
 	AllowNoSwarm bool
@@ -46,15 +56,16 @@ type ConnectOptions struct {
 // Connect dials the engine, negotiates the API version and checks that the
 // engine is a swarm manager. Errors are *ConnectError.
 func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
-	clientOpts := []client.Opt{client.FromEnv}
-	if opts.Host != "" {
-		clientOpts = append(clientOpts, client.WithHost(opts.Host))
-	}
-	api, err := client.New(clientOpts...)
+	target, err := resolveTarget(opts)
 	if err != nil {
-		return nil, &ConnectError{Kind: BadAddress, Host: hostFromEnv(opts.Host), Err: err}
+		return nil, err
 	}
-	e := &Engine{api: api, Host: api.DaemonHost()}
+	conns := &errorRecorder{}
+	api, err := target.newClient(opts.SSHFlags, conns)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{api: api, conns: conns, Host: target.host(), Context: target.context}
 
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
@@ -75,7 +86,7 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
 func (e *Engine) negotiate(ctx context.Context) error {
 	_, err := e.api.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true})
 	if err != nil {
-		return classifyDialError(e.Host, err)
+		return e.dialError(err)
 	}
 	e.APIVersion = e.api.ClientVersion()
 	return nil
@@ -85,7 +96,7 @@ func (e *Engine) negotiate(ctx context.Context) error {
 func (e *Engine) readSwarmRole(ctx context.Context) error {
 	res, err := e.api.Info(ctx, client.InfoOptions{})
 	if err != nil {
-		return classifyDialError(e.Host, err)
+		return e.dialError(err)
 	}
 	info := res.Info
 	e.ServerVersion = info.ServerVersion
@@ -93,12 +104,35 @@ func (e *Engine) readSwarmRole(ctx context.Context) error {
 	e.Manager = info.Swarm.ControlAvailable
 	switch {
 	case info.Swarm.LocalNodeState != "active":
-		return &ConnectError{Kind: NotSwarm, Host: e.Host,
-			Err: fmt.Errorf("swarm state is %q", info.Swarm.LocalNodeState)}
+		return e.fail(NotSwarm, fmt.Errorf("swarm state is %q", info.Swarm.LocalNodeState))
 	case !info.Swarm.ControlAvailable:
-		return &ConnectError{Kind: Worker, Host: e.Host, Err: errors.New("this node is a swarm worker")}
+		return e.fail(Worker, errors.New("this node is a swarm worker"))
 	}
 	return nil
+}
+
+// fail wraps err as a ConnectError naming this engine's address and context.
+func (e *Engine) fail(kind ConnectErrorKind, err error) *ConnectError {
+	return &ConnectError{Kind: kind, Host: e.Host, Context: e.Context, Err: err}
+}
+
+// dialError classifies a failed round trip, saying why with the recorded
+// connection error when the client's own message has lost it.
+func (e *Engine) dialError(err error) *ConnectError {
+	why := e.conns.lastError()
+	if isSSH(e.Host) {
+		for _, cause := range []error{why, err} {
+			if sshErr, ok := sshFailure(cause); ok {
+				return e.fail(NoEngine, sshErr)
+			}
+		}
+	}
+	ce := classifyDialError(e.Host, err)
+	ce.Context = e.Context
+	if why != nil && ce.Kind == NoEngine {
+		ce.Err = why // "connection refused", "i/o timeout", "no such file or directory"
+	}
+	return ce
 }
 
 // Close releases the connection.
@@ -119,18 +153,38 @@ const (
 	Worker
 	TooOld
 	BadAddress
+	NoContext // the named docker context is not in the store
+	BadConfig // the docker client configuration (context, TLS files) is unusable
 )
 
 // ConnectError is a failure to reach or use the engine, with a hint for the
 // operator.
 type ConnectError struct {
-	Kind ConnectErrorKind
-	Host string
-	Err  error
+	Kind    ConnectErrorKind
+	Host    string // the address, when one was resolved
+	Context string // the docker context, when one was used
+	Err     error
+	advice  string // replaces the kind's hint when set
 }
 
 func (e *ConnectError) Error() string {
-	return fmt.Sprintf("%s at %s: %v (%s)", e.summary(), e.Host, e.Err, e.hint())
+	return fmt.Sprintf("%s%s: %v (%s)", e.summary(), e.where(), e.Err, e.hint())
+}
+
+// where names the address and the context it came from, so an operator with
+// several contexts sees which one failed.
+func (e *ConnectError) where() string {
+	switch {
+	case e.Kind == NoContext:
+		return fmt.Sprintf(" %q", e.Context)
+	case e.Host != "" && e.Context != "":
+		return fmt.Sprintf(" at %s (context %q)", e.Host, e.Context)
+	case e.Host != "":
+		return " at " + e.Host
+	case e.Context != "":
+		return fmt.Sprintf(" in context %q", e.Context)
+	}
+	return ""
 }
 
 func (e *ConnectError) Unwrap() error { return e.Err }
@@ -138,6 +192,9 @@ func (e *ConnectError) Unwrap() error { return e.Err }
 func (e *ConnectError) summary() string {
 	switch e.Kind {
 	case NoEngine:
+		if isSSH(e.Host) {
+			return "no Docker engine answers over ssh"
+		}
 		return "no Docker engine answers"
 	case PermissionDenied:
 		return "permission denied on the Docker socket"
@@ -147,14 +204,27 @@ func (e *ConnectError) summary() string {
 		return "the engine is a swarm worker, not a manager"
 	case TooOld:
 		return "the engine is too old"
+	case NoContext:
+		return "no such docker context"
+	case BadConfig:
+		return "unusable docker client configuration"
 	default:
 		return "bad engine address"
 	}
 }
 
 func (e *ConnectError) hint() string {
+	if e.advice != "" {
+		return e.advice
+	}
+	if h, ok := sshHint(e.Kind, e.Host); ok {
+		return h
+	}
 	switch e.Kind {
 	case NoEngine:
+		if e.Context != "" {
+			return "start that engine, or fix the context: docker context inspect " + e.Context
+		}
 		return "start dockerd, or point DOCKER_HOST or --host at a running engine"
 	case PermissionDenied:
 		return "run as root or add your user to the docker group"
@@ -164,8 +234,12 @@ func (e *ConnectError) hint() string {
 		return "swarm calls need a manager: run swarmtop on a manager node or point DOCKER_HOST at one"
 	case TooOld:
 		return "swarmtop needs engine API " + MinAPIVersion + " (Docker 19.03) or newer"
+	case NoContext:
+		return "`docker context ls` lists the contexts"
+	case BadConfig:
+		return "check DOCKER_CONFIG, DOCKER_CERT_PATH and the context's files"
 	default:
-		return "DOCKER_HOST takes unix:///path, tcp://host:port or ssh://user@host"
+		return "DOCKER_HOST takes unix:///path, tcp://host:port or ssh://user@host[:port]"
 	}
 }
 
@@ -183,7 +257,7 @@ func (e *ConnectError) ExitCode() int {
 		return 6
 	case TooOld:
 		return 7
-	default:
+	default: // BadAddress, NoContext, BadConfig: the operator's input
 		return 2
 	}
 }
@@ -216,14 +290,4 @@ func unwrapDial(err error) error {
 		return op
 	}
 	return err
-}
-
-func hostFromEnv(flag string) string {
-	if flag != "" {
-		return flag
-	}
-	if h := os.Getenv(client.EnvOverrideHost); h != "" {
-		return h
-	}
-	return client.DefaultDockerHost
 }

@@ -2,16 +2,30 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/swarmtop/swarmtop/swarm"
 )
 
-// connect opens the engine named by --host or DOCKER_HOST; it must be a
-// swarm manager.
+// connect opens the engine named by --host, --context or the docker CLI's
+// environment and configuration; it must be a swarm manager.
 func connect(cmd *cobra.Command, g *globalFlags) (*swarm.Engine, error) {
-	return swarm.Connect(cmd.Context(), swarm.ConnectOptions{Host: g.host})
+	return swarm.Connect(cmd.Context(), connectOptions(g))
+}
+
+func connectOptions(g *globalFlags) swarm.ConnectOptions {
+	return swarm.ConnectOptions{Host: g.host, Context: g.context}
+}
+
+// engineAddress says where an engine is, with the context it came from, so
+// an operator with several contexts sees which swarm answered.
+func engineAddress(e *swarm.Engine) string {
+	if e.Context == "" {
+		return e.Host
+	}
+	return fmt.Sprintf("%s (context %q)", e.Host, e.Context)
 }
 
 // stackName is --stack, else the name the -c files give (their name:, else

@@ -26,9 +26,10 @@ const (
 
 // globalFlags are the flags every command understands.
 type globalFlags struct {
-	files []string
-	stack string
-	host  string
+	files   []string
+	stack   string
+	host    string
+	context string
 }
 
 func main() {
@@ -61,7 +62,8 @@ func newRootCommand() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringArrayVarP(&g.files, "file", "c", nil, "stack file (repeat to merge overrides: -c stack.yml -c demo.yml)")
 	pf.StringVarP(&g.stack, "stack", "s", "", "stack name (default: the file's name:, else its directory)")
-	pf.StringVarP(&g.host, "host", "H", "", "engine address (default: DOCKER_HOST, else the local socket)")
+	pf.StringVarP(&g.host, "host", "H", "", "engine address: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST)")
+	pf.StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, else docker's current context)")
 	hookTUI(root, g) // no subcommand: the terminal UI (tui.go)
 
 	root.AddCommand(newVersionCommand(g), newValidateCommand(g), newStatusCommand(g), newNodesCommand(g),

@@ -18,13 +18,15 @@ func newVersionCommand(g *globalFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "swarmtop %s (commit %s, %s)\n", version, commit, runtime.Version())
-			e, err := swarm.Connect(context.Background(), swarm.ConnectOptions{Host: g.host, AllowNoSwarm: true})
+			opts := connectOptions(g)
+			opts.AllowNoSwarm = true
+			e, err := swarm.Connect(context.Background(), opts)
 			if err != nil {
 				fmt.Fprintf(out, "engine: not reachable (%v)\n", err)
 				return nil
 			}
 			defer e.Close()
-			fmt.Fprintf(out, "engine: %s at %s, API %s (negotiated)\n", e.ServerVersion, e.Host, e.APIVersion)
+			fmt.Fprintf(out, "engine: %s at %s, API %s (negotiated)\n", e.ServerVersion, engineAddress(e), e.APIVersion)
 			return nil
 		},
 	}
