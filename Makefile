@@ -11,7 +11,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build test lint unit images swarm demo clean
+.PHONY: build test lint unit images swarm demo demo-tape screenshots clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/swarmtop
@@ -21,6 +21,7 @@ lint: $(STATICCHECK)
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	scripts/screenshots/tape.sh check demo.tape
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -38,6 +39,20 @@ swarm:
 
 demo: build
 	scripts/demo.sh
+
+# demo.gif from demo.tape: checks the tape, then records it where VHS is installed.
+demo-tape:
+	@scripts/screenshots/tape.sh check demo.tape
+	@if command -v vhs >/dev/null; then vhs demo.tape; else \
+	  echo "demo.tape is valid; VHS is not installed here, so nothing was recorded. To record demo.gif:"; \
+	  echo "  1. install vhs >= 0.11, ttyd >= 1.7.2, ffmpeg and chromium (VHS_NO_SANDBOX=true as root)"; \
+	  echo "  2. make demo   (a local swarm with the stand-in images; the tape deploys stack shop itself)"; \
+	  echo "  3. vhs demo.tape   (from the repo root; writes demo.gif)"; \
+	  echo "scripts/screenshots/tape.sh replay demo.tape plays the tape against the real binary in tmux."; fi
+
+# docs/*.png: the main views of the real binary on the demo stack (tmux, aha, chromium).
+screenshots:
+	scripts/screenshots.sh
 
 clean:
 	rm -rf bin
