@@ -1,6 +1,7 @@
 package swarm
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -9,29 +10,21 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/client"
 )
 
 // The team's budget: 1,000 services and 10,000 tasks decoded from the
-// engine's JSON and modelled in ≤ 20 ms and ≤ 150 MB. The JSON is generated
-// here, shaped like what Engine 20.10 returns for a stack (spec, status,
-// one overlay network attachment), so no recorded blob is committed.
+// engine's JSON and modelled in ≤ 20 ms and ≤ 150 MB, on the read path's
+// decoders (decode.go). The JSON is generated here, shaped like what
+// Engine 20.10 returns for a stack (spec, status, one overlay network
+// attachment), so no recorded blob is committed.
 func BenchmarkBuildSnapshot(b *testing.B) {
 	servicesJSON, tasksJSON, nodesJSON := benchEngineJSON(b, 1000, 10000, 5)
 	b.SetBytes(int64(len(servicesJSON) + len(tasksJSON) + len(nodesJSON)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		var services []swarm.Service
-		var tasks []swarm.Task
-		var nodes []swarm.Node
-		for _, d := range []struct {
-			data []byte
-			into any
-		}{{servicesJSON, &services}, {tasksJSON, &tasks}, {nodesJSON, &nodes}} {
-			if err := json.Unmarshal(d.data, d.into); err != nil {
-				b.Fatal(err)
-			}
-		}
+		services, tasks, nodes := decodeFast(b, servicesJSON, tasksJSON, nodesJSON)
 		snap := BuildSnapshot("big", services, tasks, nodes, readTestNow)
 		if len(snap.Tasks) != len(tasks) {
 			b.Fatalf("%d tasks modelled, want %d", len(snap.Tasks), len(tasks))
@@ -39,16 +32,62 @@ func BenchmarkBuildSnapshot(b *testing.B) {
 	}
 }
 
+// BenchmarkBuildSnapshotFullTypes is the same with the moby client's
+// decoding (encoding/json into the full API types), the read path before
+// decode.go: the figure to beat.
+func BenchmarkBuildSnapshotFullTypes(b *testing.B) {
+	servicesJSON, tasksJSON, nodesJSON := benchEngineJSON(b, 1000, 10000, 5)
+	b.SetBytes(int64(len(servicesJSON) + len(tasksJSON) + len(nodesJSON)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		services, tasks, nodes := decodeFullTypes(b, servicesJSON, tasksJSON, nodesJSON)
+		snap := BuildSnapshot("big", services, tasks, nodes, readTestNow)
+		if len(snap.Tasks) != len(tasks) {
+			b.Fatalf("%d tasks modelled, want %d", len(snap.Tasks), len(tasks))
+		}
+	}
+}
+
+// decodeFullTypes decodes the three lists the way the moby client does.
+func decodeFullTypes(tb testing.TB, servicesJSON, tasksJSON, nodesJSON []byte) ([]swarm.Service, []swarm.Task, []swarm.Node) {
+	tb.Helper()
+	var services []swarm.Service
+	var tasks []swarm.Task
+	var nodes []swarm.Node
+	for _, d := range []struct {
+		data []byte
+		into any
+	}{{servicesJSON, &services}, {tasksJSON, &tasks}, {nodesJSON, &nodes}} {
+		if err := json.Unmarshal(d.data, d.into); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return services, tasks, nodes
+}
+
+// decodeFast decodes the three lists as ReadStack does: at once.
+func decodeFast(tb testing.TB, servicesJSON, tasksJSON, nodesJSON []byte) ([]swarm.Service, []swarm.Task, []swarm.Node) {
+	tb.Helper()
+	var services []swarm.Service
+	var tasks []swarm.Task
+	var nodes []swarm.Node
+	err := inParallel(
+		func() (err error) { services, err = decodeServices(servicesJSON); return err },
+		func() (err error) { tasks, err = decodeTasks(tasksJSON); return err },
+		func() (err error) { nodes, err = decodeNodes(nodesJSON); return err },
+	)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return services, tasks, nodes
+}
+
 // BenchmarkBuildSnapshotModelOnly is the model without the decoding, to
 // tell the two costs apart.
 func BenchmarkBuildSnapshotModelOnly(b *testing.B) {
 	servicesJSON, tasksJSON, nodesJSON := benchEngineJSON(b, 1000, 10000, 5)
-	var services []swarm.Service
-	var tasks []swarm.Task
-	var nodes []swarm.Node
-	if json.Unmarshal(servicesJSON, &services) != nil || json.Unmarshal(tasksJSON, &tasks) != nil || json.Unmarshal(nodesJSON, &nodes) != nil {
-		b.Fatal("decode")
-	}
+	services, tasks, nodes := decodeFast(b, servicesJSON, tasksJSON, nodesJSON)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -56,11 +95,50 @@ func BenchmarkBuildSnapshotModelOnly(b *testing.B) {
 	}
 }
 
+// BenchmarkReadStackOverSocket is the read path whole, from a fake engine
+// on a unix socket: requests, bodies, decoding and model.
+func BenchmarkReadStackOverSocket(b *testing.B) {
+	f := &fakeEngine{}
+	f.services, f.tasks, f.nodes = benchEngineJSON(b, 1000, 10000, 5)
+	e := fakeEngineClient(b, f)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.ReadStack(context.Background(), "big"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadStackOverSocketMobyClient is the same through the moby
+// client's list calls, as ReadStack read before decode_fetch.go.
+func BenchmarkReadStackOverSocketMobyClient(b *testing.B) {
+	f := &fakeEngine{}
+	f.services, f.tasks, f.nodes = benchEngineJSON(b, 1000, 10000, 5)
+	e := fakeEngineClient(b, f)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		services, err := e.api.ServiceList(ctx, client.ServiceListOptions{Filters: stackFilter("big"), Status: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tasks, err := e.api.TaskList(ctx, client.TaskListOptions{Filters: stackFilter("big")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes, err := e.api.NodeList(ctx, client.NodeListOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		BuildSnapshot("big", services.Items, tasks.Items, nodes.Items, time.Now())
+	}
+}
+
 // benchEngineJSON makes the three list responses: each service has
 // tasks/services slots, and half of each slot's tasks are history (the
 // engine keeps up to 5 per slot), some of them failures.
-func benchEngineJSON(b *testing.B, nServices, nTasks, nNodes int) (services, tasks, nodes []byte) {
-	b.Helper()
+func benchEngineJSON(tb testing.TB, nServices, nTasks, nNodes int) (services, tasks, nodes []byte) {
+	tb.Helper()
 	var nodeList []swarm.Node
 	for i := range nNodes {
 		nodeList = append(nodeList, readTestNode(fmt.Sprintf("node%025d", i), fmt.Sprintf("node-%d", i), i == 0))
@@ -78,7 +156,7 @@ func benchEngineJSON(b *testing.B, nServices, nTasks, nNodes int) (services, tas
 	must := func(v any) []byte {
 		data, err := json.Marshal(v)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		return data
 	}

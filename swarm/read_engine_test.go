@@ -3,6 +3,7 @@ package swarm_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -199,4 +200,54 @@ func rwNode(t *testing.T, nodes []sw.Node, id string) sw.Node {
 	}
 	t.Fatalf("node %s not in %+v", id, nodes)
 	return sw.Node{}
+}
+
+// TestReadStackMatchesClientLists reads a running stack through ReadStack's
+// raw lists and through the moby client's fully decoded ones: the snapshots
+// must be the same, specs included.
+func TestReadStackMatchesClientLists(t *testing.T) {
+	t.Parallel()
+	e := enginetest.Engine(t)
+	stack := enginetest.Stack(t, e)
+	web := rwSpec(stack, "web", 2, "web")
+	web.TaskTemplate.ContainerSpec.Healthcheck = rwHealthcheck()
+	rwCreate(t, e, web, rwSpec(stack, "worker", 1, "celery-worker"))
+	rwWaitSnapshot(t, e, stack, 60*time.Second, func(s sw.Snapshot) bool {
+		return len(s.Services) == 2 && s.Services[0].Converged && s.Services[0].Health == sw.HealthHealthy && s.Services[1].Converged
+	})
+
+	// A task can change between the two reads (a healthcheck result, a
+	// timestamp): try a few times.
+	var got, want sw.Snapshot
+	for range 5 {
+		got, want = rwReadBothWays(t, e, stack)
+		if reflect.DeepEqual(got, want) {
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Errorf("ReadStack:\n%s\nclient lists:\n%s", rwDump(got), rwDump(want))
+}
+
+func rwReadBothWays(t *testing.T, e *sw.Engine, stack string) (got, want sw.Snapshot) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := e.ReadStack(ctx, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter := make(client.Filters).Add("label", enginetest.NamespaceLabel+"="+stack)
+	services, err := e.Client().ServiceList(ctx, client.ServiceListOptions{Filters: filter, Status: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := e.Client().TaskList(ctx, client.TaskListOptions{Filters: filter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := e.Client().NodeList(ctx, client.NodeListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, sw.BuildSnapshot(stack, services.Items, tasks.Items, nodes.Items, got.Taken)
 }
