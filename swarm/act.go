@@ -115,6 +115,9 @@ func (e *Engine) updateService(ctx context.Context, id string, mutate func(*swar
 	for _, o := range opts {
 		o(&set)
 	}
+	if err := e.refuseWrite(set.action); err != nil {
+		return Change{}, err
+	}
 	for attempt := 1; ; attempt++ {
 		svc, err := e.inspectService(ctx, id)
 		if err != nil {
@@ -159,14 +162,20 @@ func (e *Engine) tryUpdate(ctx context.Context, svc swarm.Service, mutate func(*
 		upd.Rollback = "previous"
 	}
 	if _, err := e.api.ServiceUpdate(ctx, svc.ID, upd); err != nil {
+		if !outOfSequence(err) || attempt == maxUpdateAttempts { // a retry is not a change
+			e.auditWrite(stack, change, err)
+		}
 		return Change{}, err
 	}
 	// The version after the write is only known from a fresh read.
 	after, err := e.inspectService(ctx, svc.ID)
+	if err == nil {
+		change.Version = after.Meta.Version.Index
+	}
+	e.auditWrite(stack, change, nil) // written, even if the read after failed
 	if err != nil {
 		return Change{}, err
 	}
-	change.Version = after.Meta.Version.Index
 	return change, nil
 }
 
@@ -201,6 +210,9 @@ func actError(action, service string, err error) error {
 // before anything is written, so a typo changes nothing. On a write error
 // the changes already made are returned with it.
 func (e *Engine) Scale(ctx context.Context, stack string, targets map[string]uint64) ([]Change, error) {
+	if err := e.refuseWrite(ActionScale); err != nil {
+		return nil, err
+	}
 	names := slices.Sorted(maps.Keys(targets))
 	services, err := e.findServices(ctx, stack, names, func(name string, svc swarm.Service) error {
 		return scalable(name, svc.Spec.Mode)
@@ -261,6 +273,9 @@ func replicasOfSpec(spec swarm.ServiceSpec) string {
 // follows each service's UpdateConfig) by bumping ForceUpdate, which is what
 // `docker service update --force` does.
 func (e *Engine) Restart(ctx context.Context, stack string, services []string) ([]Change, error) {
+	if err := e.refuseWrite(ActionRestart); err != nil {
+		return nil, err
+	}
 	found, err := e.findServices(ctx, stack, services, nil)
 	if err != nil {
 		return nil, err
@@ -288,6 +303,9 @@ func forceUpdateText(spec swarm.ServiceSpec) string {
 // SetImage points one service at a new image. The stack's image label moves
 // with it, so the label keeps saying what the service runs.
 func (e *Engine) SetImage(ctx context.Context, stack, service, image string) (Change, error) {
+	if err := e.refuseWrite(ActionImage); err != nil {
+		return Change{}, err
+	}
 	if err := checkImageRef(image); err != nil {
 		return Change{}, &RefusedError{Service: service, Action: "set the image of", Reason: err.Error()}
 	}
@@ -344,6 +362,9 @@ func imageText(spec swarm.ServiceSpec) string {
 // level of history swarm keeps). A service that was never updated has no
 // previous spec and is refused before anything is written.
 func (e *Engine) Rollback(ctx context.Context, stack string, services []string) ([]Change, error) {
+	if err := e.refuseWrite(ActionRollback); err != nil {
+		return nil, err
+	}
 	found, err := e.findServices(ctx, stack, services, func(name string, svc swarm.Service) error {
 		if svc.PreviousSpec == nil {
 			return noPreviousSpec(name)

@@ -321,6 +321,31 @@ func TestJobVerdicts(t *testing.T) {
 	}
 }
 
+// A created service has no UpdateStatus to report its failure: the wait
+// must end once the restart policy gives up, not run on for ever.
+func TestConvergeFailsWhenRestartPolicyGivesUp(t *testing.T) {
+	t.Parallel()
+	e, stack, ctx := actSetup(t)
+	spec := actSpec(stack, "web", "swarmtop/standin:1", 1)
+	spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "STANDIN_FAIL_AFTER=1s", "STANDIN_FAIL_MODE=exit")
+	one, delay := uint64(1), 500*time.Millisecond
+	spec.TaskTemplate.RestartPolicy = &swarm.RestartPolicy{Condition: swarm.RestartPolicyConditionOnFailure, MaxAttempts: &one, Delay: &delay}
+	id := actCreateOnly(ctx, t, e, spec)
+
+	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	v := actConverge(waitCtx, t, e, []sw.Change{actCreated(ctx, t, e, id)})[0]
+	if v.Kind != sw.Failed {
+		t.Fatalf("verdict = %+v, want failed within 20 s", v)
+	}
+	if !strings.Contains(v.Message, "restart policy gave up after 1 attempt in slot 1") {
+		t.Errorf("message %q does not say the restart policy gave up", v.Message)
+	}
+	if !strings.Contains(strings.Join(v.TaskErrors, "\n"), "non-zero exit") {
+		t.Errorf("task errors %q lack the exit", v.TaskErrors)
+	}
+}
+
 // actSetup gives a test the engine, its own stack and a deadline.
 func actSetup(t *testing.T) (*sw.Engine, string, context.Context) {
 	t.Helper()

@@ -25,6 +25,9 @@ type SkippedService struct {
 // returned as skipped. On a write error the changes already made are
 // returned with it.
 func (e *Engine) Release(ctx context.Context, stack, newTag, oldTag string) ([]Change, []SkippedService, error) {
+	if err := e.refuseWrite(ActionRelease); err != nil {
+		return nil, nil, err
+	}
 	for _, tag := range []string{newTag, oldTag} {
 		if tag != "" && !imageTagPattern.MatchString(tag) {
 			return nil, nil, &RefusedError{Service: "stack " + stack, Action: "release", Reason: fmt.Sprintf("%q is not a valid image tag", tag)}

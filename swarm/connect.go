@@ -34,6 +34,7 @@ type Engine struct {
 	ServerVersion string         // the engine's own version, e.g. 20.10.24
 	NodeID        string         // this node's swarm ID; empty when not in a swarm
 	Manager       bool           // this node can answer swarm calls
+	guard         guard          // read-only switch and audit hook (readonly.go, audit_hook.go)
 }
 
 // ConnectOptions says where the engine is and what it must be. The address
@@ -51,6 +52,8 @@ type ConnectOptions struct {
 	// AllowNoSwarm accepts an engine that is not a swarm manager (for
 	// `swarmtop version`); every other command needs a manager.
 	AllowNoSwarm bool
+	// ReadOnly refuses every change with a ReadOnlyError (readonly.go).
+	ReadOnly bool
 }
 
 // Connect dials the engine, negotiates the API version and checks that the
@@ -61,11 +64,12 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
 		return nil, err
 	}
 	conns := &errorRecorder{}
-	api, err := target.newClient(opts.SSHFlags, conns)
+	api, err := target.newClient(opts.SSHFlags, conns, readOnlyClientOpts(opts.ReadOnly)...)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{api: api, conns: conns, Host: target.host(), Context: target.context}
+	e.guard.readOnly = opts.ReadOnly
 
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()

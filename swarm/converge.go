@@ -24,7 +24,8 @@ const (
 	// RolledBack: the engine rolled the update back after task failures.
 	RolledBack
 	// Failed: the change cannot succeed as it stands (a job ran out of
-	// restarts, a rollback paused, the service was removed, time ran out).
+	// restarts, a service's tasks keep failing with no update to stop
+	// them, a rollback paused, the service was removed, time ran out).
 	Failed
 	// Detached: swarmtop stopped watching (interrupted, or lost the engine);
 	// the engine carries on with the update regardless.
@@ -55,6 +56,9 @@ type Verdict struct {
 	Message    string   // what happened, in the engine's words where it has any
 	TaskErrors []string // errors of tasks that failed while we watched, untruncated, each once
 	Elapsed    time.Duration
+	// Err is why a Detached watch stopped early: an *EngineLostError when
+	// the engine could not be reached for ConvergeOptions.LossTimeout.
+	Err error
 }
 
 // OK reports a service that converged.
@@ -98,6 +102,11 @@ type ConvergeOptions struct {
 	// Timeout gives up with a Failed verdict after this long; 0 waits
 	// until ctx ends.
 	Timeout time.Duration
+	// LossTimeout gives up with a Detached verdict when no poll has
+	// succeeded for this long (default 10 s): the engine is gone, and a
+	// wait must end rather than hang. It also bounds each poll, so an
+	// engine that accepts and never answers is a failure too.
+	LossTimeout time.Duration
 }
 
 const (
@@ -105,8 +114,13 @@ const (
 	// defaultMonitorWindow is swarmkit's own monitor window when UpdateConfig
 	// sets none.
 	defaultMonitorWindow = 5 * time.Second
-	// maxPollFailures is how many engine errors in a row end the watch.
-	maxPollFailures = 5
+	// convergeLossTimeout rides out an engine restart's first seconds, yet
+	// ends the wait before an operator wonders whether swarmtop hangs.
+	convergeLossTimeout = 10 * time.Second
+	// settlePolls is how many polls a slot whose restart policy ran out
+	// must stay without a live task before it counts as given up: swarm
+	// replaces a failed task a moment after the failure, not with it.
+	settlePolls = 2
 )
 
 // Converge follows every changed service to a verdict, all at once (the
@@ -117,6 +131,9 @@ const (
 func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOptions, onProgress func(Progress)) []Verdict {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = convergePollInterval
+	}
+	if opts.LossTimeout <= 0 {
+		opts.LossTimeout = convergeLossTimeout
 	}
 	var mu sync.Mutex
 	report := func(p Progress) {
@@ -139,6 +156,7 @@ func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOp
 func (e *Engine) follow(ctx context.Context, c Change, opts ConvergeOptions, report func(Progress)) Verdict {
 	start := time.Now()
 	w := newChangeWatcher(c)
+	w.settle = settlePolls * opts.PollInterval
 	finish := func(v Verdict) Verdict {
 		v.Service, v.Elapsed = c.Service, time.Since(start)
 		v.TaskErrors = w.errs.list()
@@ -150,12 +168,12 @@ func (e *Engine) follow(ctx context.Context, c Change, opts ConvergeOptions, rep
 		defer timer.Stop()
 		deadline = timer.C
 	}
-	failureCount := 0
+	lastGood := start // the engine answered the change's write just now
 	for {
-		obs, err := e.observe(ctx, c.ServiceID)
+		obs, err := e.observeWithin(ctx, c.ServiceID, opts.LossTimeout)
 		switch {
 		case err == nil:
-			failureCount = 0
+			lastGood = time.Now()
 			if p, v, fresh := w.step(obs, time.Now()); fresh {
 				report(p)
 				if v != nil {
@@ -164,10 +182,8 @@ func (e *Engine) follow(ctx context.Context, c Change, opts ConvergeOptions, rep
 			}
 		case cerrdefs.IsNotFound(err):
 			return finish(Verdict{Kind: Failed, Message: "the service was removed while swarmtop watched it"})
-		case ctx.Err() == nil:
-			if failureCount++; failureCount == maxPollFailures {
-				return finish(Verdict{Kind: Detached, Message: fmt.Sprintf("lost contact with the engine (%v); the update continues in the background", err)})
-			}
+		case ctx.Err() == nil && time.Since(lastGood) >= opts.LossTimeout:
+			return finish(e.lostVerdict(err, w))
 		}
 		select {
 		case <-ctx.Done():
@@ -179,6 +195,26 @@ func (e *Engine) follow(ctx context.Context, c Change, opts ConvergeOptions, rep
 	}
 }
 
+// lostVerdict ends a watch whose polls kept failing. Err carries an
+// *EngineLostError when the engine could not be reached at all, so that a
+// caller can tell a lost engine (exit 3) from one that answered with errors.
+func (e *Engine) lostVerdict(err error, w *changeWatcher) Verdict {
+	v := Verdict{Kind: Detached, Err: err,
+		Message: fmt.Sprintf("lost contact with the engine (%v), %s; the update continues in the background", err, w.where())}
+	if EngineLost(err) {
+		v.Err = &EngineLostError{Host: e.Host, Err: err}
+	}
+	return v
+}
+
+// observeWithin is observe bounded in time: a hung engine must fail the
+// poll, not stall the watch.
+func (e *Engine) observeWithin(ctx context.Context, id string, limit time.Duration) (servicePoll, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	return e.observe(ctx, id)
+}
+
 // servicePoll is one poll of a service: what the engine says about it,
 // its tasks and the nodes they can run on.
 type servicePoll struct {
@@ -187,6 +223,10 @@ type servicePoll struct {
 	upToDate map[string]bool   // IDs of tasks that match the current spec
 	nodes    map[string]string // nodes that are not down: ID → hostname
 	old      map[string]bool   // tasks whose errors belong to earlier changes
+	// Set by the watcher for slotTrouble: when the change started (engine
+	// clock), and when each task was first seen running.
+	since   time.Time
+	started map[string]time.Time
 }
 
 // observe reads a service, its tasks and the live nodes. The internal

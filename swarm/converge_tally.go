@@ -17,8 +17,9 @@ type taskTally struct {
 	converged bool // every slot runs the current spec (a job: completions reached)
 	job       bool // jobs need no monitor window: a completed task stays completed
 	failure   string
-	summary   string // the count in words, for a verdict: "3/3 running"
-	waiting   string // what is awaited beyond the count, if anything: "waiting for tasks"
+	stuck     []stuckSlot // slots whose tasks keep failing (not for jobs)
+	summary   string      // the count in words, for a verdict: "3/3 running"
+	waiting   string      // what is awaited beyond the count, if anything: "waiting for tasks"
 }
 
 // convergeStateRank orders task states as swarmkit does. States above
@@ -129,6 +130,11 @@ func tallyReplicated(obs servicePoll, replicas int) taskTally {
 	t := taskTally{desired: replicas}
 	groups := groupTasks(rankedTasks(tasksOnLiveNodes(obs.tasks, obs.nodes)), func(t swarm.Task) int { return t.Slot })
 	for _, slot := range slices.Sorted(maps.Keys(groups)) {
+		// Before the skip below: a slot swarm gave up on holds only
+		// finished tasks too.
+		if s, ok := slotTrouble(fmt.Sprintf("slot %d", slot), groups[slot], obs); ok {
+			t.stuck = append(t.stuck, s)
+		}
 		task, fresh := slotSpeaker(groups[slot], obs.upToDate)
 		if pastRunning(task.DesiredState) {
 			continue // a slot being removed, or history only
@@ -151,6 +157,9 @@ func tallyGlobal(obs servicePoll) taskTally {
 	assigned := slices.DeleteFunc(rankedTasks(tasksOnLiveNodes(obs.tasks, obs.nodes)), func(t swarm.Task) bool { return t.NodeID == "" })
 	groups := groupTasks(assigned, func(t swarm.Task) string { return t.NodeID })
 	for _, node := range slices.Sorted(maps.Keys(groups)) {
+		if s, ok := slotTrouble("node "+cmp.Or(obs.nodes[node], node), groups[node], obs); ok {
+			t.stuck = append(t.stuck, s)
+		}
 		task, fresh := slotSpeaker(groups[node], obs.upToDate)
 		if pastRunning(task.DesiredState) {
 			continue

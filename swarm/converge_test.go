@@ -32,6 +32,7 @@ type cvTask struct {
 	fresh          bool
 	err            string
 	node           string
+	at             time.Duration // status time after cvStart; 0 means the task's index in seconds
 }
 
 // cvPoll builds an observation of a replicated service with these tasks.
@@ -52,9 +53,10 @@ func cvObserve(svc swarm.Service, tasks ...cvTask) servicePoll {
 		if node == "" {
 			node = "n1"
 		}
+		at := cmp.Or(ct.at, time.Duration(i)*time.Second)
 		t := swarm.Task{
 			ID: ct.id, Slot: ct.slot, NodeID: node, DesiredState: ct.desired,
-			Status: swarm.TaskStatus{State: ct.state, Err: ct.err, Timestamp: cvStart.Add(time.Duration(i) * time.Second)},
+			Status: swarm.TaskStatus{State: ct.state, Err: ct.err, Timestamp: cvStart.Add(at)},
 		}
 		if svc.JobStatus != nil {
 			t.JobIteration = &swarm.Version{Index: svc.JobStatus.JobIteration.Index}

@@ -21,10 +21,15 @@ type changeWatcher struct {
 	rollbackReason string          // why the engine started a rollback; the final status drops it
 	jobNodes       map[string]bool // global job: the nodes its first tasks went to
 	last           Progress
+	// For the failing-slot rules (converge_stuck.go):
+	since      time.Time            // when the change started, engine clock
+	started    map[string]time.Time // task ID → first seen running, engine clock
+	stuckSince map[string]time.Time // slot key → first poll that saw it given up
+	settle     time.Duration        // how long a given-up slot must stay so
 }
 
 func newChangeWatcher(c Change) *changeWatcher {
-	return &changeWatcher{change: c, last: Progress{Service: c.Service}}
+	return &changeWatcher{change: c, last: Progress{Service: c.Service}, settle: settlePolls * convergePollInterval}
 }
 
 // step takes one poll and returns the progress to show and, once
@@ -37,9 +42,11 @@ func (w *changeWatcher) step(obs servicePoll, now time.Time) (p Progress, v *Ver
 	}
 	if w.old == nil {
 		w.old = finishedTaskIDs(obs.tasks, svc.Meta.UpdatedAt)
+		w.since = svc.Meta.UpdatedAt
 	}
 	w.errs.collect(obs.tasks, w.old)
-	obs.old = w.old
+	w.noteStarted(obs.tasks)
+	obs.old, obs.since, obs.started = w.old, w.since, w.started
 
 	t := w.count(obs)
 	st := judgeUpdateStatus(svc.UpdateStatus)
@@ -86,11 +93,14 @@ func (w *changeWatcher) judge(t taskTally, st statusReading, monitor time.Durati
 	if !t.converged {
 		w.stableSince = time.Time{}
 	}
+	stuck := w.stuckVerdict(t, st, now)
 	switch {
 	case st.verdict != 0:
 		return st.verdict, st.message
 	case t.failure != "":
 		return Failed, t.failure
+	case stuck != "":
+		return Failed, stuck
 	case st.rollingBack && !st.done:
 		return 0, "rolling back: " + w.rollbackReason
 	case !t.converged:
@@ -145,6 +155,9 @@ type statusReading struct {
 	rollingBack bool   // the engine is restoring, or has restored, the previous spec
 	reason      string // the engine's message when a rollback starts
 	done        bool   // the engine finished its update or rollback
+	// inFlight: an update or rollback of the updater's own, whose outcome
+	// (paused, rolled back) the engine reports: failing tasks are its to judge.
+	inFlight bool
 }
 
 // judgeUpdateStatus maps the engine's update states. nil (no update running,
@@ -163,11 +176,13 @@ func judgeUpdateStatus(st *swarm.UpdateStatus) statusReading {
 		// …") for a paused rollback.
 		return statusReading{verdict: Failed, message: strings.TrimSuffix("rollback paused: "+st.Message, ": ")}
 	case swarm.UpdateStateRollbackStarted:
-		return statusReading{rollingBack: true, reason: st.Message}
+		return statusReading{rollingBack: true, reason: st.Message, inFlight: true}
 	case swarm.UpdateStateRollbackCompleted:
-		return statusReading{rollingBack: true, done: true}
+		return statusReading{rollingBack: true, done: true, inFlight: true}
 	case swarm.UpdateStateCompleted:
 		return statusReading{done: true}
+	case swarm.UpdateStateUpdating:
+		return statusReading{inFlight: true}
 	}
 	return statusReading{}
 }

@@ -125,6 +125,11 @@ func (r *DeployResult) Failed() bool {
 // DryRun, ApplyDeploy. On an error after planning, the result says which
 // objects were created, updated, unchanged, failed or not attempted.
 func (e *Engine) Deploy(ctx context.Context, st *stackfile.Stack, opts DeployOptions) (*DeployResult, error) {
+	if !opts.DryRun {
+		if err := e.refuseWrite(ActionDeploy); err != nil {
+			return nil, err
+		}
+	}
 	plan, err := e.PlanDeploy(ctx, st, opts)
 	if err != nil {
 		return nil, err
@@ -170,6 +175,11 @@ type deployRun struct {
 // written in between is read again and re-planned.
 func (e *Engine) ApplyDeploy(ctx context.Context, plan *DeployPlan) (*DeployResult, error) {
 	res := plan.DeployResult
+	if err := e.refuseWrite(ActionDeploy); err != nil {
+		res.Objects = append([]DeployObject(nil), plan.Objects...)
+		markNotAttempted(&res, plan.steps, nil)
+		return &res, err
+	}
 	res.Objects = append([]DeployObject(nil), plan.Objects...)
 	res.DryRun = false
 	d := &deployRun{e: e, plan: plan, res: &res, secretIDs: maps.Clone(plan.secretIDs), configIDs: maps.Clone(plan.configIDs)}
@@ -177,7 +187,9 @@ func (e *Engine) ApplyDeploy(ctx context.Context, plan *DeployPlan) (*DeployResu
 	for _, step := range plan.steps {
 		ran[step.object] = true
 		obj := &res.Objects[step.object]
+		written := len(res.Changes)
 		action, detail, err := step.run(ctx, d)
+		e.auditStep(&res, *obj, written, action, detail, err)
 		if err != nil {
 			obj.Action, obj.Detail = ObjectFailed, err.Error()
 			markNotAttempted(&res, plan.steps, ran)

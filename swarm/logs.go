@@ -47,7 +47,23 @@ type LogLine struct {
 	// Note marks a line written by swarmtop, not by the container: a task
 	// whose logs could not be read says so in its place in the stream.
 	Note bool
+	// Link marks the Notes of a follow about the connection to the engine,
+	// so that a viewer can show the state as well as the line. Such Notes
+	// come from service "swarmtop".
+	Link LinkChange
 }
+
+// LinkChange is a change of a follow's connection to the engine.
+type LinkChange int
+
+const (
+	// LinkLost: the engine went away. The follow retries every second and
+	// resumes each task where its last line was, so no line is missed or
+	// repeated.
+	LinkLost LinkChange = iota + 1
+	// LinkBack: the engine answers again and the lines resume.
+	LinkBack
+)
 
 // Prefix names where the line came from: web.2@node-1, or web@node-1 for a
 // global service's task.

@@ -32,10 +32,18 @@ type logSession struct {
 	old  map[string]bool
 	subs map[string]*logSub // task ID → its reader
 
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	fatal error   // what ended the whole session
-	errs  []error // tasks whose logs could not be read
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	fatal  error                  // what ended the whole session
+	errs   []error                // tasks whose logs could not be read
+	lost   bool                   // a follow lost the engine and waits for it
+	resume map[string]logResumeAt // task ID → where its reader, cut off by the loss, stops
+}
+
+// logResumeAt is where a task's reader was when the engine went away.
+type logResumeAt struct {
+	last time.Time // the newest line read; zero if none
+	tail string    // the reader's tail, for a reader that got no line yet
 }
 
 // logSub is one task's reader as the session tracks it.
@@ -49,7 +57,8 @@ type logSub struct {
 // that an unknown service or an unreachable engine fails Logs itself.
 func (e *Engine) newLogSession(ctx context.Context, stack string, opts LogOptions) (*logSession, error) {
 	s := &logSession{api: e.api, stack: stack, opts: opts,
-		names: map[string]string{}, nodes: map[string]string{}, old: map[string]bool{}, subs: map[string]*logSub{}}
+		names: map[string]string{}, nodes: map[string]string{}, old: map[string]bool{}, subs: map[string]*logSub{},
+		resume: map[string]logResumeAt{}}
 	if err := s.resolveServices(ctx, e); err != nil {
 		return nil, err
 	}
@@ -152,7 +161,7 @@ func (s *logSession) run(ctx context.Context, m *logMerger) {
 	defer m.closeInput()
 	for _, t := range s.initial {
 		if s.wanted(t, true) {
-			s.start(ctx, m, t, logTail(s.opts.Tail))
+			s.start(ctx, m, t, logResumeAt{tail: logTail(s.opts.Tail)})
 		}
 	}
 	if !s.opts.Follow {
@@ -169,10 +178,13 @@ func (s *logSession) run(ctx context.Context, m *logMerger) {
 }
 
 // logPollFailures is how many task list failures in a row end a follow.
+// Failures to reach the engine do not count: a follow waits for the
+// engine as long as its reader wants.
 const logPollFailures = 5
 
 // poll follows the task list: new tasks get a reader, readers of tasks that
-// ended are stopped once their last lines had time to arrive.
+// ended are stopped once their last lines had time to arrive, and readers
+// cut off by a lost engine resume once it answers again.
 func (s *logSession) poll(ctx context.Context, m *logMerger) error {
 	tick := time.NewTicker(logPollInterval)
 	defer tick.Stop()
@@ -184,13 +196,18 @@ func (s *logSession) poll(ctx context.Context, m *logMerger) error {
 		case <-tick.C:
 		}
 		tasks, err := s.listTasks(ctx)
-		if err != nil {
+		switch {
+		case EngineLost(err):
+			s.lose(ctx, m, err)
+			continue
+		case err != nil:
 			if failures++; failures >= logPollFailures {
 				return fmt.Errorf("following logs: %w", err)
 			}
 			continue
 		}
 		failures = 0
+		s.reconnected(ctx, m, tasks)
 		s.update(ctx, m, tasks, time.Now())
 	}
 }
@@ -201,7 +218,7 @@ func (s *logSession) update(ctx context.Context, m *logMerger, tasks []swarm.Tas
 	for _, t := range tasks {
 		byID[t.ID] = t
 		if _, started := s.subs[t.ID]; !started && s.wanted(t, false) {
-			s.start(ctx, m, t, "all") // new since the stream started: all of it is news
+			s.start(ctx, m, t, logResumeAt{tail: "all"}) // new since the stream started: all of it is news
 		}
 	}
 	for id, sub := range s.subs {
@@ -269,23 +286,30 @@ func logTail(n int) string {
 	return strconv.Itoa(n)
 }
 
-// start runs a reader for one task. A task that has already ended is read
-// without follow: its log is complete and the engine ends that stream.
-func (s *logSession) start(ctx context.Context, m *logMerger, t swarm.Task, tail string) {
+// start runs a reader for one task, from its tail, or after the last line
+// read when it resumes. A task that has already ended is read without
+// follow: its log is complete and the engine ends that stream.
+func (s *logSession) start(ctx context.Context, m *logMerger, t swarm.Task, at logResumeAt) {
 	ctx, cancel := context.WithCancel(ctx)
 	follow := s.opts.Follow && !taskEnded(t.Status.State)
 	s.subs[t.ID] = &logSub{cancel: cancel, follow: follow}
 	task := s.taskInfo(t)
 	src := m.add()
-	opts := client.TaskLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true, Follow: follow, Tail: tail}
-	if !s.opts.Since.IsZero() {
-		opts.Since = fmt.Sprintf("%d.%09d", s.opts.Since.Unix(), s.opts.Since.Nanosecond())
+	opts := client.TaskLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true, Follow: follow, Tail: at.tail}
+	since := s.opts.Since
+	if !at.last.IsZero() {
+		// The engine's since is inclusive and lines carry nanoseconds: one
+		// more nanosecond skips exactly the line already shown.
+		since, opts.Tail = at.last.Add(time.Nanosecond), "all"
+	}
+	if !since.IsZero() {
+		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
 	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		defer cancel()
-		s.read(ctx, task, src, opts)
+		s.read(ctx, task, src, opts, at)
 	}()
 }
 
@@ -302,12 +326,24 @@ func (s *logSession) taskInfo(t swarm.Task) logTask {
 
 // read copies one task's log into its merge source. A failure is reported
 // in the stream as a Note line and kept for Err; a task removed meanwhile
-// is not a failure.
-func (s *logSession) read(ctx context.Context, t logTask, src *logSource, opts client.TaskLogsOptions) {
+// is not a failure, and a follow that lost the engine resumes later.
+func (s *logSession) read(ctx context.Context, t logTask, src *logSource, opts client.TaskLogsOptions, at logResumeAt) {
 	defer src.close()
-	emit := func(l LogLine) error { return src.send(ctx, l) }
+	emit := func(l LogLine) error {
+		if l.Time.After(at.last) {
+			at.last = l.Time
+		}
+		return src.send(ctx, l)
+	}
 	err := readTaskLogs(ctx, s.api, t, opts, emit)
 	if err == nil || ctx.Err() != nil || cerrdefs.IsNotFound(err) {
+		return
+	}
+	if opts.Follow && EngineLost(err) {
+		s.mu.Lock()
+		s.resume[t.id] = at
+		s.mu.Unlock()
+		s.lose(ctx, src.m, err)
 		return
 	}
 	line := t.line(time.Now(), true, "swarmtop: cannot read this task's logs: "+err.Error())

@@ -194,7 +194,7 @@ func ifExists(file string) string {
 // `docker system dial-stdio`, everything else through the CLI's endpoint
 // code, which also applies the TLS files. Either way conns sees every
 // connection error.
-func (t target) newClient(sshFlags []string, conns *errorRecorder) (*client.Client, error) {
+func (t target) newClient(sshFlags []string, conns *errorRecorder, extra ...client.Opt) (*client.Client, error) {
 	var opts []client.Opt
 	if isSSH(t.host()) {
 		helper, err := connhelper.GetConnectionHelperWithSSHOpts(t.host(), sshFlags)
@@ -209,7 +209,7 @@ func (t target) newClient(sshFlags []string, conns *errorRecorder) (*client.Clie
 		}
 		opts = append(opts, client.WithDialContext(conns.socketDialer(t.host())))
 	}
-	api, err := client.New(opts...)
+	api, err := client.New(append(opts, extra...)...)
 	if err != nil {
 		return nil, t.fail(BadAddress, err)
 	}

@@ -24,7 +24,10 @@ type WatchOptions struct {
 	// one re-read (default 200 ms).
 	Debounce time.Duration
 	// RetryMin and RetryMax bound the backoff between attempts to
-	// re-subscribe to a dropped event stream (default 500 ms and 10 s).
+	// re-subscribe to a dropped event stream (default 250 ms and 1 s).
+	// While the engine cannot be read, reads are retried every RetryMax.
+	// The cap is low so that a returning engine shows within about a
+	// second; a refused connection costs the engine nothing.
 	RetryMin, RetryMax time.Duration
 }
 
@@ -37,8 +40,8 @@ func (o WatchOptions) withDefaults() WatchOptions {
 	def(&o.FastPoll, time.Second)
 	def(&o.SlowPoll, 5*time.Second)
 	def(&o.Debounce, 200*time.Millisecond)
-	def(&o.RetryMin, 500*time.Millisecond)
-	def(&o.RetryMax, 10*time.Second)
+	def(&o.RetryMin, 250*time.Millisecond)
+	def(&o.RetryMax, time.Second)
 	return o
 }
 
@@ -50,9 +53,23 @@ type WatchUpdate struct {
 	Events []Event
 	// Err is a failed read or a dropped event stream; the watch goes on.
 	Err error
-	// Disconnected: the event stream is down and being re-subscribed, so
-	// changes show up only at the poll interval.
+	// Disconnected: the event stream is down and being re-subscribed, or
+	// the engine cannot be reached; Snapshot is then the last good read.
+	// While disconnected every failed attempt sends an update, about once
+	// a second, so a viewer can show for how long.
 	Disconnected bool
+	// Since is when the disconnection began; zero while connected.
+	Since time.Time
+}
+
+// DisconnectedText says since when the engine is lost, for a status line:
+// "disconnected since 14:03:07 (12s)". The watch retries meanwhile.
+func DisconnectedText(since, now time.Time) string {
+	if since.IsZero() {
+		return "disconnected"
+	}
+	ago := max(now.Sub(since), 0).Round(time.Second)
+	return fmt.Sprintf("disconnected since %s (%s)", since.Local().Format(time.TimeOnly), ago)
 }
 
 // Event is a swarm event about one of the stack's services or any node.
@@ -93,6 +110,10 @@ type watcher struct {
 	cancelSub context.CancelFunc
 	down      bool // the stream dropped and is not re-subscribed yet
 	backoff   time.Duration
+
+	// lostSince is when the stream dropped or a read failed to reach the
+	// engine; zero while connected.
+	lostSince time.Time
 
 	// read state
 	nodes      []swarm.Node // cached: nodes change only with node events
@@ -178,7 +199,8 @@ func (w *watcher) unsubscribe() {
 }
 
 // dropStream reports a broken event stream once and schedules the next
-// attempt, doubling the wait each time up to RetryMax.
+// attempt, doubling the wait each time up to RetryMax. The reads at each
+// attempt report the rest of the outage.
 func (w *watcher) dropStream(ctx context.Context, err error) {
 	w.unsubscribe()
 	if w.backoff == 0 {
@@ -190,8 +212,18 @@ func (w *watcher) dropStream(ctx context.Context, err error) {
 		return
 	}
 	w.down = true
-	w.emit(ctx, WatchUpdate{Snapshot: w.last, Err: fmt.Errorf("event stream: %w", err), Disconnected: true})
+	w.markLost()
+	w.emit(ctx, WatchUpdate{Snapshot: w.last, Err: fmt.Errorf("event stream: %w", err)})
 }
+
+// markLost notes when the engine went away, the first time only.
+func (w *watcher) markLost() {
+	if w.lostSince.IsZero() {
+		w.lostSince = time.Now()
+	}
+}
+
+func (w *watcher) disconnected() bool { return !w.lostSince.IsZero() }
 
 // relevant keeps service events of this stack and all node events (every
 // node's state shows in the snapshot); a node event also marks the cached
@@ -217,10 +249,10 @@ func (w *watcher) relevant(m events.Message) (Event, bool) {
 }
 
 // interval polls fast while any service converges, slowly otherwise, and
-// slowly while reads fail (the engine may be down; no need to hammer it).
+// every RetryMax while reads fail, so that a returning engine is seen soon.
 func (w *watcher) interval() time.Duration {
 	if w.lastErr != nil {
-		return w.opts.SlowPoll
+		return min(w.opts.RetryMax, w.opts.SlowPoll)
 	}
 	for i := range w.last.Services {
 		if !w.last.Services[i].Converged {
@@ -231,33 +263,46 @@ func (w *watcher) interval() time.Duration {
 }
 
 // refresh re-reads the stack and emits when something an operator would
-// see changed. A failed read is reported once per distinct error.
+// see changed.
 func (w *watcher) refresh(ctx context.Context) {
 	snap, err := w.read(ctx)
 	if ctx.Err() != nil {
 		return
 	}
 	if err != nil {
-		if w.lastErr == nil || w.lastErr.Error() != err.Error() {
-			w.emit(ctx, WatchUpdate{Snapshot: w.last, Err: err, Disconnected: w.down})
-		}
-		w.lastErr = err
+		w.readFailed(ctx, err)
 		return
 	}
 	recovered := w.lastErr != nil
 	w.lastErr = nil
-	if w.down && w.msgs != nil {
-		// The stream is back and the engine answers: the next drop starts
-		// its backoff from the beginning.
-		w.down, w.backoff = false, 0
+	if w.msgs != nil {
+		// The stream is up and the engine answers: connected again, and
+		// the next drop starts its backoff from the beginning.
+		w.down, w.backoff, w.lostSince = false, 0, time.Time{}
 	}
 	fp := snap.Fingerprint()
-	if w.sent && fp == w.lastFP && len(w.pending) == 0 && !recovered && w.sentDown == w.down {
+	if w.sent && fp == w.lastFP && len(w.pending) == 0 && !recovered && w.sentDown == w.disconnected() {
 		return
 	}
 	w.last, w.lastFP = snap, fp
-	w.emit(ctx, WatchUpdate{Snapshot: snap, Events: w.pending, Disconnected: w.down})
+	w.emit(ctx, WatchUpdate{Snapshot: snap, Events: w.pending})
 	w.pending = nil
+}
+
+// readFailed reports a failed read: each distinct error once, and while
+// disconnected every attempt (the outage's clock goes on). A read that
+// could not reach the engine is a disconnection even while the event
+// stream has not noticed yet.
+func (w *watcher) readFailed(ctx context.Context, err error) {
+	repeated := w.lastErr != nil && w.lastErr.Error() == err.Error()
+	w.lastErr = err
+	if EngineLost(err) {
+		w.markLost()
+	}
+	if repeated && !w.disconnected() {
+		return
+	}
+	w.emit(ctx, WatchUpdate{Snapshot: w.last, Err: err})
 }
 
 // read is ReadStack with the node list cached between node events.
@@ -282,7 +327,9 @@ func (w *watcher) read(ctx context.Context) (Snapshot, error) {
 	return BuildSnapshot(w.stack, services, tasks, w.nodes, time.Now()), nil
 }
 
+// emit sends an update stamped with the connection state.
 func (w *watcher) emit(ctx context.Context, u WatchUpdate) {
+	u.Disconnected, u.Since = w.disconnected(), w.lostSince
 	select {
 	case w.out <- u:
 		w.sent, w.sentDown = true, u.Disconnected

@@ -14,6 +14,7 @@ import (
 	"github.com/swarmtop/swarmtop/tui/ops"
 	"github.com/swarmtop/swarmtop/tui/render"
 	"github.com/swarmtop/swarmtop/tui/views/activity"
+	"github.com/swarmtop/swarmtop/tui/views/nodes"
 )
 
 // openDialog shows a dialog; in read-only mode no dialog that leads to a
@@ -23,6 +24,7 @@ func (m *Model) openDialog(d dialog.Dialog) tea.Cmd {
 		return failed("read-only: actions are disabled")
 	}
 	m.dialog = d
+	m.sizeDialog()
 	return nil
 }
 
@@ -34,6 +36,10 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 		m.dialog = nil
 	case dialog.Replace:
 		m.dialog = a.Dialog
+		m.sizeDialog()
+	case dialog.WriteBack:
+		m.dialog = nil
+		return tea.Batch(cmd, m.writeBack(a))
 	case dialog.Confirmed:
 		m.dialog = nil
 		return tea.Batch(cmd, m.startOp(a.Op))
@@ -61,7 +67,9 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 		m.started[msg.ID] = msg
 		return ops.Next(msg)
 	case ops.ProgressMsg:
-		if s, ok := m.ops[msg.ID]; ok {
+		if s, ok := m.ops[msg.ID]; ok && msg.Drain != nil {
+			s.Drain = msg.Drain
+		} else if ok {
 			p := msg.Progress
 			s.Progress = &p
 		}
@@ -78,7 +86,7 @@ func (m *Model) finishOp(msg ops.Done) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	s.Done, s.Err, s.Verdicts = true, msg.Err, msg.Verdicts
+	s.Done, s.Err, s.Verdicts, s.Node = true, msg.Err, msg.Verdicts, msg.Node
 	tone, kind := render.ToneOK, "verdict"
 	if !s.OK() {
 		tone = render.ToneDanger
@@ -88,7 +96,28 @@ func (m *Model) finishOp(msg ops.Done) tea.Cmd {
 	}
 	m.log(kind, s.Line()[len("✓ "):], tone)
 	m.notice = &common.Status{Text: s.Line(), Error: !s.OK()}
+	if s.OK() {
+		m.notice.Text += m.writeBackHint(s.Op)
+	}
+	if msg.Deploy != nil && msg.Err != nil {
+		return m.deployReport(msg.Deploy)
+	}
+	if s.Op.IsNode() {
+		return m.refreshNodes()
+	}
 	return nil
+}
+
+// refreshNodes re-reads every open nodes view, so a node op's new
+// availability shows at once rather than at the next timed read.
+func (m *Model) refreshNodes() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, v := range m.views {
+		if n, ok := v.comp.(*nodes.Model); ok {
+			cmds = append(cmds, n.Refresh())
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // running are the ops still in flight, oldest first.

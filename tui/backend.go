@@ -5,7 +5,9 @@ package tui
 import (
 	"context"
 
+	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/drift"
 	"github.com/swarmtop/swarmtop/tui/live"
 	"github.com/swarmtop/swarmtop/tui/ops"
 	"github.com/swarmtop/swarmtop/tui/views/nodes"
@@ -20,6 +22,8 @@ type Backend interface {
 	nodes.Lister
 	stacks.Lister
 	ops.Actor
+	drift.Differ
+	PlanDeploy(ctx context.Context, st *stackfile.Stack, opts swarm.DeployOptions) (*swarm.DeployPlan, error)
 	Logs(ctx context.Context, stack string, opts swarm.LogOptions) (*swarm.LogStream, error)
 }
 

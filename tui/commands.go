@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/cmdline"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/dialog"
@@ -27,6 +28,12 @@ func (m *Model) runCommand(c cmdline.Command) tea.Cmd {
 		return common.Send(common.OpenActivity{})
 	case "logs":
 		return common.Send(common.OpenLogs{Stack: m.currentStack(), Services: c.Args})
+	case "diff":
+		return m.openDiff()
+	case "deploy":
+		return m.planDeploy()
+	case "release":
+		return m.releaseCommand(c.Args)
 	}
 	return m.serviceCommand(c)
 }
@@ -60,6 +67,19 @@ func (m *Model) serviceCommand(c cmdline.Command) tea.Cmd {
 			From: svc.Image, To: c.Args[1]})
 	}
 	return nil
+}
+
+// releaseCommand is :release [TAG] on the current stack.
+func (m *Model) releaseCommand(args []string) tea.Cmd {
+	v := m.stackView()
+	if v == nil {
+		return failed("open a stack first: :release acts on the stack shown")
+	}
+	tag := ""
+	if len(args) > 0 {
+		tag = args[0]
+	}
+	return m.askRelease(v.Stack(), append([]swarm.Service(nil), v.Services()...), tag)
 }
 
 func (m *Model) confirm(op ops.Op) tea.Cmd {

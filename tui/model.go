@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/cmdline"
 	"github.com/swarmtop/swarmtop/tui/common"
@@ -28,6 +29,11 @@ type Options struct {
 	Logs func(c *common.Common, stack string, services []string) common.Component
 	// Inspect builds the inspect view; nil while it is not wired.
 	Inspect func(c *common.Common, svc swarm.Service) common.Component
+	// File is the stack loaded from the -c files, nil without them: its
+	// stack's view shows drift, and diff, deploy and write-back work.
+	File *stackfile.Stack
+	// LoadFile loads the files again (after a write-back).
+	LoadFile func(ctx context.Context) (*stackfile.Stack, error)
 }
 
 // view is one entry of the view stack.
@@ -59,6 +65,7 @@ type Model struct {
 	lastOp   int
 	notice   *common.Status
 	activity *activity.Log
+	file     *stackfile.Stack // the -c files, reloaded after a write-back
 
 	width, height int
 }
@@ -69,7 +76,7 @@ func New(ctx context.Context, be Backend, opts Options) *Model {
 	c := &common.Common{Styles: styles.New(true, opts.NoColor), ReadOnly: opts.ReadOnly, Clock: opts.Clock}
 	m := &Model{c: c, be: be, opts: opts, ctx: ctx, cancel: cancel, keys: keys.NewGlobal(),
 		help: help.New(), ops: map[int]*ops.Status{}, started: map[int]ops.Started{},
-		activity: &activity.Log{}, width: 80, height: 24}
+		activity: &activity.Log{}, file: opts.File, width: 80, height: 24}
 	m.applyHelpStyles()
 	if opts.Stack != "" {
 		m.push(m.newStack(opts.Stack))
@@ -117,6 +124,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if cmd, ok := m.navigate(msg); ok {
+		return m, cmd
+	}
+	if cmd, ok := m.onFileMsg(msg); ok {
 		return m, cmd
 	}
 	return m, m.updateActive(msg)
@@ -224,6 +234,14 @@ func (m *Model) resize(w, h int) {
 	}
 	if m.cmdline != nil {
 		m.cmdline.SetWidth(w)
+	}
+	m.sizeDialog()
+}
+
+// sizeDialog tells a dialog that cares how much room there is.
+func (m *Model) sizeDialog() {
+	if d, ok := m.dialog.(interface{ SetSize(w, h int) }); ok {
+		d.SetSize(m.width, m.height)
 	}
 }
 

@@ -15,7 +15,11 @@ import (
 
 func (m *Model) newStack(name string) view {
 	id := m.newID()
-	return view{id, stackview.New(m.ctx, m.c, id, m.be, name)}
+	v := stackview.New(m.ctx, m.c, id, m.be, name)
+	if m.file != nil && m.file.Name == name {
+		v.WithFile(m.be, m.file)
+	}
+	return view{id, v}
 }
 
 func (m *Model) newStacks() view {

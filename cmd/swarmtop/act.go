@@ -28,8 +28,9 @@ func newScaleCommand(g *globalFlags) *cobra.Command {
 	var f actFlags
 	var writeBack bool
 	cmd := &cobra.Command{
-		Use:   "scale SERVICE=REPLICAS...",
-		Short: "Set the replica count of services and wait until the tasks run",
+		Use:         "scale SERVICE=REPLICAS...",
+		Annotations: mutating(),
+		Short:       "Set the replica count of services and wait until the tasks run",
 		Example: "  swarmtop scale web=4 celery-worker=2 -s shop\n" +
 			"  swarmtop scale shop_web=1 -c stack.yml --detach\n" +
 			"  swarmtop scale web=4 -c stack.yml --write-back   # also set replicas: 4 in the file",
@@ -108,10 +109,11 @@ func parseScaleArgs(args []string) (map[string]uint64, error) {
 func newRestartCommand(g *globalFlags) *cobra.Command {
 	var f actFlags
 	cmd := &cobra.Command{
-		Use:     "restart SERVICE...",
-		Short:   "Replace every task of services, rolling as their update config says (docker service update --force)",
-		Example: "  swarmtop restart web celery-worker -s shop",
-		Args:    inputArgs(cobra.MinimumNArgs(1)),
+		Use:         "restart SERVICE...",
+		Annotations: mutating(),
+		Short:       "Replace every task of services, rolling as their update config says (docker service update --force)",
+		Example:     "  swarmtop restart web celery-worker -s shop",
+		Args:        inputArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
 				changes, err := e.Restart(ctx, stack, args)
@@ -126,10 +128,11 @@ func newRestartCommand(g *globalFlags) *cobra.Command {
 func newImageCommand(g *globalFlags) *cobra.Command {
 	var f actFlags
 	cmd := &cobra.Command{
-		Use:     "image SERVICE IMAGE",
-		Short:   "Run a service on another image and wait for the rolling update",
-		Example: "  swarmtop image web registry.example.com/shop/django:43 -s shop",
-		Args:    inputArgs(cobra.ExactArgs(2)),
+		Use:         "image SERVICE IMAGE",
+		Annotations: mutating(),
+		Short:       "Run a service on another image and wait for the rolling update",
+		Example:     "  swarmtop image web registry.example.com/shop/django:43 -s shop",
+		Args:        inputArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
 				change, err := e.SetImage(ctx, stack, args[0], args[1])
@@ -148,8 +151,9 @@ func newReleaseCommand(g *globalFlags) *cobra.Command {
 	var f actFlags
 	var from string
 	cmd := &cobra.Command{
-		Use:   "release TAG [--from OLDTAG]",
-		Short: "Move every service on the stack's release tag to a new tag in one step",
+		Use:         "release TAG [--from OLDTAG]",
+		Annotations: mutating(),
+		Short:       "Move every service on the stack's release tag to a new tag in one step",
 		Long: "release gives every service whose image carries the old tag the same image with the new\n" +
 			"tag, and leaves services on other tags (memcached:1.6-alpine) alone. The old tag is the one\n" +
 			"most services share unless --from names it.",
@@ -171,10 +175,11 @@ func newReleaseCommand(g *globalFlags) *cobra.Command {
 func newRollbackCommand(g *globalFlags) *cobra.Command {
 	var f actFlags
 	cmd := &cobra.Command{
-		Use:     "rollback SERVICE...",
-		Short:   "Restore services' previous spec (swarm keeps one) and wait until it runs",
-		Example: "  swarmtop rollback web -s shop",
-		Args:    inputArgs(cobra.MinimumNArgs(1)),
+		Use:         "rollback SERVICE...",
+		Annotations: mutating(),
+		Short:       "Restore services' previous spec (swarm keeps one) and wait until it runs",
+		Example:     "  swarmtop rollback web -s shop",
+		Args:        inputArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
 				changes, err := e.Rollback(ctx, stack, args)
@@ -229,9 +234,11 @@ func runAct(cmd *cobra.Command, g *globalFlags, f actFlags, act actFunc) error {
 	out := cmd.OutOrStdout()
 	writeChanges(out, res)
 	if err != nil {
+		e.AuditDetached(res.changes) // made before the error; nobody waits for them
 		return err
 	}
 	if f.detach {
+		e.AuditDetached(res.changes)
 		fmt.Fprintf(out, "not waiting (--detach): `swarmtop status -s %s` shows how it goes\n", stack)
 		return nil
 	}
@@ -246,7 +253,11 @@ func followChanges(ctx context.Context, out io.Writer, e *swarm.Engine, changes 
 	p := newProgressPrinter(out)
 	verdicts := e.Converge(ctx, changes, swarm.ConvergeOptions{}, p.update)
 	p.finish()
+	e.AuditVerdicts(changes, verdicts)
 	writeVerdicts(out, verdicts)
+	if lost := swarm.LostEngine(verdicts); lost != nil {
+		return &engineLostError{lost}
+	}
 	if swarm.ExitCodeFor(verdicts) != 0 {
 		return notConverged(verdicts)
 	}
@@ -315,3 +326,16 @@ func notConverged(verdicts []swarm.Verdict) error {
 func (e *notConvergedError) Error() string { return "not converged: " + strings.Join(e.failed, ", ") }
 
 func (e *notConvergedError) ExitCode() int { return exitFailed }
+
+// exitEngineLost: the engine went away while a command waited on it; the
+// same status as an engine that cannot be reached at all.
+const exitEngineLost = 3
+
+// engineLostError ends a wait that lost the engine, saying what to do next.
+type engineLostError struct{ lost *swarm.EngineLostError }
+
+func (e *engineLostError) Error() string {
+	return termsafe.Clean(e.lost.Error()) + "; the update continues in the swarm; check with `swarmtop status`"
+}
+
+func (e *engineLostError) ExitCode() int { return exitEngineLost }

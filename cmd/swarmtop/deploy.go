@@ -37,8 +37,9 @@ func newDeployCommand(g *globalFlags) *cobra.Command {
 		Example: "  swarmtop deploy -c stack.yml\n" +
 			"  swarmtop deploy -c stack.yml -c demo.yml -s shop --dry-run\n" +
 			"  RELEASE=43 swarmtop deploy -c stack.yml --prune",
-		Args: inputArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error { return runDeploy(cmd, g, f) },
+		Args:        inputArgs(cobra.NoArgs),
+		Annotations: mutating(), // --dry-run is let through (safety.go)
+		RunE:        func(cmd *cobra.Command, _ []string) error { return runDeploy(cmd, g, f) },
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.prune, "prune", false, "remove the stack's services that are not in the files")
@@ -88,11 +89,13 @@ func runDeploy(cmd *cobra.Command, g *globalFlags, f deployFlags) error {
 		fmt.Fprintln(stderr, "warning: "+termsafe.Clean(w))
 	}
 	if err != nil {
+		e.AuditDetached(res.Changes) // written before the stop; nobody waits for them
 		writeDeployObjects(out, res, "deploy stopped; what was done")
 		return err
 	}
 	fmt.Fprintln(out, deploySummary(res))
 	if f.detach {
+		e.AuditDetached(res.Changes)
 		fmt.Fprintf(out, "not waiting (--detach): `swarmtop status -s %s` shows how it goes\n", st.Name)
 		return nil
 	}

@@ -12,11 +12,15 @@ import (
 // connect opens the engine named by --host, --context or the docker CLI's
 // environment and configuration; it must be a swarm manager.
 func connect(cmd *cobra.Command, g *globalFlags) (*swarm.Engine, error) {
-	return swarm.Connect(cmd.Context(), connectOptions(g))
+	e, err := swarm.Connect(cmd.Context(), connectOptions(g))
+	if err == nil {
+		g.safety.attachAudit(e, warnTo(cmd.ErrOrStderr()))
+	}
+	return e, err
 }
 
 func connectOptions(g *globalFlags) swarm.ConnectOptions {
-	return swarm.ConnectOptions{Host: g.host, Context: g.context}
+	return swarm.ConnectOptions{Host: g.host, Context: g.context, ReadOnly: g.readOnly}
 }
 
 // engineAddress says where an engine is, with the context it came from, so

@@ -33,8 +33,10 @@ func newLogsCommand(g *globalFlags) *cobra.Command {
 		Short: "Print the logs of services (no SERVICE: the whole stack) in time order, each line prefixed service.slot@node",
 		Long: "logs reads every running task of the services, merges the lines in time order and prefixes\n" +
 			"each with where it came from (web.2@node-1). With -f it follows: tasks that replace others\n" +
-			"(update, restart, crash) are picked up as they start. --tail counts per task, running tasks only\n" +
-			"unless --all-tasks. Escape sequences in the output are removed before they reach the terminal.",
+			"(update, restart, crash) are picked up as they start. If the engine goes away, -f says so on\n" +
+			"stderr, retries every second and carries on from each task's last line when it is back (Ctrl-C\n" +
+			"stops it). --tail counts per task, running tasks only unless --all-tasks. Escape sequences in\n" +
+			"the output are removed before they reach the terminal.",
 		Example: "  swarmtop logs web -s shop --tail 20\n" +
 			"  swarmtop logs -c stack.yml -f --since 10m\n" +
 			"  swarmtop logs web celery-worker -s shop -t --since 2026-11-22T05:00:00Z",

@@ -30,6 +30,7 @@ type globalFlags struct {
 	stack   string
 	host    string
 	context string
+	safety  // --read-only and --audit-log (safety.go)
 }
 
 func main() {
@@ -64,11 +65,12 @@ func newRootCommand() *cobra.Command {
 	pf.StringVarP(&g.stack, "stack", "s", "", "stack name (default: the file's name:, else its directory)")
 	pf.StringVarP(&g.host, "host", "H", "", "engine address: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST)")
 	pf.StringVar(&g.context, "context", "", "docker context to use (default: DOCKER_CONTEXT, else docker's current context)")
+	g.safety.register(root)
 	hookTUI(root, g) // no subcommand: the terminal UI (tui.go)
 
 	root.AddCommand(newVersionCommand(g), newValidateCommand(g), newStatusCommand(g), newNodesCommand(g),
 		newScaleCommand(g), newRestartCommand(g), newImageCommand(g), newReleaseCommand(g), newRollbackCommand(g),
-		newLogsCommand(g))
+		newLogsCommand(g), newAuditCommand(g), newNodeCommand(g))
 	root.AddCommand(newDeployCommand(g), newDiffCommand(g))
 	return root
 }

@@ -1,58 +1,71 @@
 package main
 
 import (
+	"context"
 	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/inspect"
 	"github.com/swarmtop/swarmtop/tui/logs"
+	"github.com/swarmtop/swarmtop/tui/views/activity"
 )
 
 // hookTUI makes `swarmtop` with no subcommand open the terminal UI: the
 // stacks list, or the stack named by -s / -c.
 func hookTUI(root *cobra.Command, g *globalFlags) {
-	readOnly := envBool("SWARMTOP_READ_ONLY")
-	root.Flags().BoolVar(&readOnly, "read-only", readOnly, "show only: hide and refuse every action (also SWARMTOP_READ_ONLY=1)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			return badInput(cobra.NoArgs(cmd, args))
 		}
-		return runTUI(cmd, g, readOnly)
+		return runTUI(cmd, g, g.readOnly)
 	}
 }
 
 func runTUI(cmd *cobra.Command, g *globalFlags, readOnly bool) error {
-	stack := ""
-	if g.stack != "" || len(g.files) > 0 {
-		name, err := stackName(cmd, g)
+	opts := tui.Options{Stack: g.stack, ReadOnly: readOnly, NoColor: os.Getenv("NO_COLOR") != ""}
+	if len(g.files) > 0 {
+		st, err := loadStack(cmd, g)
 		if err != nil {
 			return err
 		}
-		stack = name
+		opts.Stack, opts.File = st.Name, st
+		opts.LoadFile = tui.LoadFiles(stackfile.Options{Files: g.files, StackName: g.stack})
 	}
 	e, err := connect(cmd, g)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	return tui.Run(cmd.Context(), e, tui.Options{
-		Stack:    stack,
-		ReadOnly: readOnly,
-		NoColor:  os.Getenv("NO_COLOR") != "",
-		Logs: func(c *common.Common, stack string, services []string) common.Component {
-			return logs.New(c, logs.Engine(e), stack, services)
-		},
-		Inspect: func(c *common.Common, svc swarm.Service) common.Component { return inspect.New(c, svc) },
-	})
+	opts.Logs = func(c *common.Common, stack string, services []string) common.Component {
+		return logs.New(c, logs.Engine(e), stack, services)
+	}
+	opts.Inspect = func(c *common.Common, svc swarm.Service) common.Component { return inspect.New(c, svc) }
+	// Audit failures wait until the terminal is back, then print once.
+	var warnings deferredWarnings
+	defer warnings.print(cmd.ErrOrStderr())
+	g.safety.attachAudit(e, warnings.add)
+	activity.UseAuditLog(g.auditPath())
+	return tui.Run(cmd.Context(), auditedEngine{e}, opts)
 }
 
 // envBool reads a boolean environment variable; unset or unparsable is false.
 func envBool(name string) bool {
 	v, err := strconv.ParseBool(os.Getenv(name))
 	return err == nil && v
+}
+
+// auditedEngine is the engine as the TUI uses it: every verdict it waits
+// for is also written to the audit log, next to the change's own line.
+type auditedEngine struct{ *swarm.Engine }
+
+func (a auditedEngine) Converge(ctx context.Context, changes []swarm.Change, opts swarm.ConvergeOptions, onProgress func(swarm.Progress)) []swarm.Verdict {
+	verdicts := a.Engine.Converge(ctx, changes, opts, onProgress)
+	a.AuditVerdicts(changes, verdicts)
+	return verdicts
 }

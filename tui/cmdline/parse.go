@@ -11,7 +11,7 @@ import (
 
 // Command is one parsed command line.
 type Command struct {
-	Verb string   // stacks, stack, nodes, activity, logs, scale, restart, rollback, image, quit
+	Verb string   // stacks, stack, nodes, activity, logs, scale, restart, rollback, image, diff, deploy, release, quit
 	Args []string // service (and value) or stack name
 }
 
@@ -33,6 +33,9 @@ var verbs = []verb{
 	{name: "restart", args: "service", usage: ":restart SERVICE"},
 	{name: "rollback", args: "service", usage: ":rollback SERVICE"},
 	{name: "image", args: "service+value", usage: ":image SERVICE IMAGE"},
+	{name: "diff", usage: ":diff"},
+	{name: "deploy", usage: ":deploy"},
+	{name: "release", args: "tag", usage: ":release [TAG]"},
 	{name: "quit", aliases: []string{"q", "q!"}, usage: ":quit"},
 }
 
@@ -53,7 +56,7 @@ func Parse(line string) (Command, error) {
 	}
 	v, ok := lookup(fields[0])
 	if !ok {
-		return Command{}, fmt.Errorf("unknown command %q (try :stacks :nodes :activity :logs :scale :restart :rollback :image :quit)", fields[0])
+		return Command{}, fmt.Errorf("unknown command %q (try :stacks :nodes :activity :logs :scale :restart :rollback :image :diff :deploy :release :quit)", fields[0])
 	}
 	args := fields[1:]
 	if !argsFit(v.args, len(args)) {
@@ -70,6 +73,8 @@ func argsFit(kind string, n int) bool {
 		return n == 1
 	case "service+value":
 		return n == 2
+	case "tag":
+		return n <= 1
 	}
 	return true // services: any number
 }

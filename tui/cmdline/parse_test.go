@@ -30,7 +30,7 @@ func TestComplete(t *testing.T) {
 		line string
 		want []string
 	}{
-		{"", []string{"stacks", "stack", "nodes", "activity", "logs", "scale", "restart", "rollback", "image", "quit"}},
+		{"", []string{"stacks", "stack", "nodes", "activity", "logs", "scale", "restart", "rollback", "image", "diff", "deploy", "release", "quit"}},
 		{"st", []string{"stacks", "stack"}},
 		{"scale w", []string{"web", "worker"}},
 		{"scale ", services},

@@ -65,3 +65,22 @@ type Status struct {
 
 // Send wraps a message as a command; views use it to talk to the root.
 func Send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// Requests about the stack file given with -c; the root carries them out.
+
+// OpenDiff asks for the diff view of the stack file.
+type OpenDiff struct{}
+
+// AskDeploy asks to plan a deploy of the stack file and confirm it.
+type AskDeploy struct{}
+
+// AskRelease asks for the release dialog of a stack, prefilled with the
+// tag most of services run.
+type AskRelease struct {
+	Stack    string
+	Services []swarm.Service
+}
+
+// AskWriteBack asks to write a service's live replica count into the
+// stack file.
+type AskWriteBack struct{ Service swarm.Service }

@@ -1,12 +1,14 @@
 package dialog
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/keys"
@@ -27,6 +29,11 @@ type confirmKeys struct {
 type Confirm struct {
 	c        *common.Common
 	op       ops.Op
+	title    string
+	body     string
+	yes      Action // what confirming asks the root to do
+	maxBody  int    // body lines shown; the rest are counted
+	maxWidth int    // cells per body line
 	opened   time.Time
 	onButton bool // focus on Confirm rather than Cancel
 	keys     confirmKeys
@@ -34,7 +41,15 @@ type Confirm struct {
 
 // NewConfirm opens a confirmation for op at the common clock's now.
 func NewConfirm(c *common.Common, op ops.Op) *Confirm {
-	return &Confirm{c: c, op: op, opened: c.Now(), keys: confirmKeys{
+	d := NewConfirmAction(c, "Confirm "+string(op.Kind), op.Describe(), Confirmed{Op: op})
+	d.op = op
+	return d
+}
+
+// NewConfirmAction confirms something other than an op (a write to the
+// stack file): confirming returns yes.
+func NewConfirmAction(c *common.Common, title, body string, yes Action) *Confirm {
+	return &Confirm{c: c, title: title, body: body, yes: yes, maxBody: 14, maxWidth: 74, opened: c.Now(), keys: confirmKeys{
 		Yes:    keys.New("y", "confirm", "y", "Y"),
 		No:     keys.New("n/esc", "cancel", "n", "N", "esc", "q"),
 		Toggle: keys.New("tab", "move", "tab", "shift+tab", "left", "right", "h", "l"),
@@ -60,12 +75,12 @@ func (d *Confirm) Update(msg tea.Msg) (Action, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, d.keys.Yes):
-		return Confirmed{Op: d.op}, nil
+		return d.yes, nil
 	case key.Matches(k, d.keys.Toggle):
 		d.onButton = !d.onButton
 	case key.Matches(k, d.keys.Press):
 		if d.onButton {
-			return Confirmed{Op: d.op}, nil
+			return d.yes, nil
 		}
 		return Close{}, nil
 	}
@@ -82,13 +97,32 @@ func (d *Confirm) View() string {
 		cancel = s.Selected.Render(cancel)
 	}
 	body := []string{
-		s.DialogTitle.Render("Confirm " + string(d.op.Kind)),
+		s.DialogTitle.Render(d.title),
 		"",
-		d.op.Describe(),
+		d.bodyText(),
 		"",
 		cancel + "  " + confirm,
 		"",
 		s.Muted.Render("y confirm · n/esc cancel · tab move"),
 	}
 	return s.Dialog.Render(lipgloss.JoinVertical(lipgloss.Left, strings.Join(body, "\n")))
+}
+
+// SetSize bounds the body to the screen: a long plan is cut with a count
+// of the lines left out.
+func (d *Confirm) SetSize(w, h int) {
+	d.maxBody = max(h-12, 3)
+	d.maxWidth = max(w-8, 20)
+}
+
+func (d *Confirm) bodyText() string {
+	lines := strings.Split(d.body, "\n")
+	if len(lines) > d.maxBody {
+		more := len(lines) - d.maxBody + 1
+		lines = append(lines[:d.maxBody-1], fmt.Sprintf("… %d more lines", more))
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, d.maxWidth, "…")
+	}
+	return strings.Join(lines, "\n")
 }

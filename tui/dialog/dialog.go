@@ -30,10 +30,18 @@ type Confirmed struct{ Op ops.Op }
 // Replace: swap this dialog for another (an input leading to its confirm).
 type Replace struct{ Dialog Dialog }
 
+// WriteBack: the operator confirmed writing Replicas for Service into the
+// stack file.
+type WriteBack struct {
+	Service  string
+	Replicas uint64
+}
+
 func (None) isAction()      {}
 func (Close) isAction()     {}
 func (Confirmed) isAction() {}
 func (Replace) isAction()   {}
+func (WriteBack) isAction() {}
 
 // OpenMsg asks the root to open a dialog. Views send it; the root refuses
 // dialogs that lead to an op in read-only mode.

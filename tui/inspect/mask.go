@@ -89,3 +89,7 @@ func authorityEnd(rest string) int {
 	}
 	return len(rest)
 }
+
+// MaskValue hides a variable's value the way the inspect view does, for
+// other views showing env values (the diff).
+func MaskValue(name, value string) string { return maskValue(name, value) }

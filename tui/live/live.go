@@ -5,6 +5,7 @@ package live
 
 import (
 	"context"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -52,6 +53,7 @@ type State struct {
 	Loaded       bool // a first read arrived
 	Err          string
 	Disconnected bool
+	Since        time.Time // when the disconnection began
 }
 
 // Apply folds an update in.
@@ -60,7 +62,7 @@ func (s *State) Apply(m Msg) {
 		return
 	}
 	u := m.Update
-	s.Disconnected = u.Disconnected
+	s.Disconnected, s.Since = u.Disconnected, u.Since
 	s.Err = ""
 	if u.Err != nil {
 		s.Err = termsafe.Clean(u.Err.Error())
@@ -68,6 +70,13 @@ func (s *State) Apply(m Msg) {
 	if !u.Snapshot.Taken.IsZero() {
 		s.Snapshot, s.Loaded = u.Snapshot, true
 	}
+}
+
+// ConnText says since when the engine is lost: "disconnected since
+// 14:03:07 (12s)". While disconnected the watch sends an update
+// about every second, so the count goes on without a ticker of its own.
+func (s *State) ConnText(now time.Time) string {
+	return swarm.DisconnectedText(s.Since, now)
 }
 
 // Service finds a service of the snapshot by short name.

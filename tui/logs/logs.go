@@ -90,6 +90,11 @@ type Model struct {
 	err      error
 	tailIdx  int
 	sinceIdx int
+	// The engine connection: lost since lostSince (the stream retries by
+	// itself, or the view reopens it); lastLine is the newest line's time.
+	lost      bool
+	lostSince time.Time
+	lastLine  time.Time
 
 	buf   *ring
 	shown seqList // lines on display: selected source, and the filter unless showing all
@@ -192,6 +197,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.opened(msg)
 	case linesMsg:
 		return m, m.received(msg)
+	case retryMsg:
+		return m, m.retry(msg)
 	case savedMsg:
 		m.saved(msg)
 		return m, nil

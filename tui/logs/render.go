@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"image/color"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -176,6 +177,8 @@ func (m *Model) status(st *styles.Styles) string {
 
 func (m *Model) stateText(st *styles.Styles) string {
 	switch {
+	case m.lost:
+		return st.Danger.Render("○ engine lost since " + m.lostSince.Local().Format(time.TimeOnly) + ", retrying…")
 	case m.state == connecting:
 		return st.Muted.Render("… connecting")
 	case m.state == ended && m.err != nil:

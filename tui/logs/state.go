@@ -2,6 +2,7 @@ package logs
 
 import (
 	"sort"
+	"time"
 
 	"github.com/swarmtop/swarmtop/swarm"
 )
@@ -10,6 +11,7 @@ import (
 // index), so a batch costs the same whatever the buffer holds.
 func (m *Model) addLines(lines []swarm.LogLine) {
 	for _, l := range lines {
+		m.track(l)
 		e := entry{LogLine: l, prefix: l.Prefix()}
 		m.noteSource(&e)
 		seq := m.buf.end()
@@ -21,6 +23,22 @@ func (m *Model) addLines(lines []swarm.LogLine) {
 	m.hits.trim(first)
 	if m.hasMatch && m.match < first {
 		m.hasMatch = false
+	}
+}
+
+// track follows the connection to the engine, as the stream's Notes tell
+// it, and the newest line's time, where a reopened stream starts.
+func (m *Model) track(l swarm.LogLine) {
+	switch {
+	case l.Link == swarm.LinkLost:
+		m.lost, m.lostSince = true, l.Time
+	case l.Link == swarm.LinkBack:
+		m.lost, m.lostSince = false, time.Time{}
+	case !l.Note:
+		m.lost, m.lostSince = false, time.Time{}
+		if l.Time.After(m.lastLine) {
+			m.lastLine = l.Time
+		}
 	}
 }
 
@@ -51,6 +69,7 @@ func (m *Model) reindex() {
 }
 
 func (m *Model) clearLines() {
+	m.lastLine = time.Time{}
 	m.buf.reset()
 	m.shown, m.hits = m.shown[:0], m.hits[:0]
 	m.follow, m.hasMatch = true, false

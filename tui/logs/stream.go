@@ -38,16 +38,40 @@ func (m *Model) logOptions() swarm.LogOptions {
 	return opts
 }
 
+// retryMsg asks to reopen a stream that ended because the engine went away.
+type retryMsg struct{ gen int }
+
+// retryDelay is the wait before reopening a stream that lost the engine:
+// short, so the lines are back within about a second of the engine.
+const retryDelay = time.Second
+
 // subscribe (re)opens the stream with the current options. The buffer is
 // emptied: the new history would otherwise repeat lines already held.
 func (m *Model) subscribe() tea.Cmd {
+	m.clearLines()
+	return m.open(m.logOptions())
+}
+
+// resume reopens a stream that lost the engine, keeping the lines held:
+// the new one starts after the newest line, so nothing shows twice.
+// (While it is open a stream rides out a lost engine by itself; this is
+// for one that could not be opened, or gave up.)
+func (m *Model) resume() tea.Cmd {
+	opts := m.logOptions()
+	if !m.lastLine.IsZero() {
+		opts.Since, opts.Tail = m.lastLine.Add(time.Nanosecond), -1
+	}
+	return m.open(opts)
+}
+
+// open replaces the subscription with one of the given options.
+func (m *Model) open(opts swarm.LogOptions) tea.Cmd {
 	closeOld := m.stop()
 	m.gen++
 	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel, m.state, m.err = cancel, connecting, nil
-	m.clearLines()
+	m.cancel, m.state, m.err, m.lost = cancel, connecting, nil, false
 
-	be, stack, opts, gen := m.be, m.stack, m.logOptions(), m.gen
+	be, stack, gen := m.be, m.stack, m.gen
 	open := func() tea.Msg {
 		s, err := be.Logs(ctx, stack, opts)
 		return openedMsg{gen: gen, stream: s, err: err}
@@ -80,7 +104,7 @@ func (m *Model) opened(msg openedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.end(msg.err)
-		return nil
+		return m.retryLater(msg.err)
 	}
 	m.stream, m.state = msg.stream, streaming
 	return m.tag(readBatch(m.gen, msg.stream))
@@ -93,7 +117,7 @@ func (m *Model) received(msg linesMsg) tea.Cmd {
 	m.addLines(msg.lines)
 	if msg.done {
 		m.end(msg.err)
-		return nil
+		return m.retryLater(msg.err)
 	}
 	return m.tag(readBatch(m.gen, m.stream))
 }
@@ -108,6 +132,35 @@ func (m *Model) end(err error) {
 		m.cancel()
 		m.cancel = nil
 	}
+}
+
+// retryLater reopens, after retryDelay, a stream that ended because the
+// engine could not be reached; any other end waits for r.
+func (m *Model) retryLater(err error) tea.Cmd {
+	if !swarm.EngineLost(err) {
+		return nil
+	}
+	m.lost, m.lostSince = true, cmpOr(m.lostSince, m.now())
+	gen := m.gen
+	return m.tag(tea.Tick(retryDelay, func(time.Time) tea.Msg { return retryMsg{gen: gen} }))
+}
+
+// retry reopens the stream if nothing replaced it meanwhile.
+func (m *Model) retry(msg retryMsg) tea.Cmd {
+	if msg.gen != m.gen || m.state != ended {
+		return nil
+	}
+	since := m.lostSince
+	cmd := m.resume()
+	m.lost, m.lostSince = true, since // still lost until lines or a LinkBack say otherwise
+	return cmd
+}
+
+func cmpOr(t, otherwise time.Time) time.Time {
+	if t.IsZero() {
+		return otherwise
+	}
+	return t
 }
 
 // readBatch waits for a line, then gathers more until batchMax lines or

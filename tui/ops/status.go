@@ -18,11 +18,16 @@ type Status struct {
 	Done     bool
 	Err      error
 	Verdicts []swarm.Verdict
+	Drain    *swarm.DrainProgress // a drain op's latest poll
+	Node     *NodeResult          // a node op's outcome
 }
 
 // OK: finished, and every service converged.
 func (s Status) OK() bool {
 	if !s.Done || s.Err != nil {
+		return false
+	}
+	if s.Node != nil && !s.Node.OK() {
 		return false
 	}
 	for _, v := range s.Verdicts {
@@ -39,8 +44,12 @@ func (s Status) Line() string {
 	switch {
 	case s.Err != nil:
 		return "✗ " + s.Op.Short() + ": " + clean(s.Err.Error())
+	case s.Done && s.Node != nil:
+		return s.mark() + s.Op.Short() + ": " + s.Node.Text()
 	case s.Done:
 		return s.verdictLine()
+	case s.Drain != nil:
+		return "… " + s.Op.Short() + ": " + clean(s.Drain.Text())
 	case s.Progress == nil:
 		return "… " + s.Op.Short() + ": sent"
 	}
@@ -55,11 +64,14 @@ func (s Status) verdictLine() string {
 	for _, v := range s.Verdicts {
 		parts = append(parts, VerdictText(v))
 	}
-	mark := "✓ "
-	if !s.OK() {
-		mark = "✗ "
+	return s.mark() + s.Op.Short() + ": " + strings.Join(parts, "; ")
+}
+
+func (s Status) mark() string {
+	if s.OK() {
+		return "✓ "
 	}
-	return mark + s.Op.Short() + ": " + strings.Join(parts, "; ")
+	return "✗ "
 }
 
 // ProgressText is "2/3 running · updating · web.2 running (old), web.3 starting".

@@ -27,6 +27,13 @@ type Backend struct {
 	Updates  chan swarm.WatchUpdate // when set, Watch serves these instead
 	Calls    []string
 	Verdict  swarm.VerdictKind
+
+	// Stack-file answers: extra field changes per service for Diff, an
+	// error for Diff, and an error for ApplyDeploy.
+	OtherChanges map[string][]swarm.FieldChange
+	DiffErr      error
+	DeployErr    error
+	DiffCalls    int
 }
 
 // New is a backend holding the shop fixture.
@@ -65,7 +72,11 @@ func (b *Backend) Watch(ctx context.Context, stack string, _ swarm.WatchOptions)
 }
 
 func (b *Backend) Stacks(context.Context) ([]swarm.StackSummary, error) { return b.StackSet, nil }
-func (b *Backend) Nodes(context.Context) ([]swarm.Node, error)          { return b.NodeSet, nil }
+func (b *Backend) Nodes(context.Context) ([]swarm.Node, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.NodeSet, nil
+}
 
 func (b *Backend) record(call string) {
 	b.mu.Lock()

@@ -1,6 +1,8 @@
 package activity
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -17,6 +19,7 @@ type Model struct {
 	seen  int
 	table table.Model
 	nav   keys.Nav
+	audit []Entry // recent changes from the audit log, oldest first
 }
 
 func columns() []render.Column {
@@ -35,7 +38,7 @@ func New(c *common.Common, log *Log) *Model {
 }
 
 func (m *Model) Title() string             { return "activity" }
-func (m *Model) Init() tea.Cmd             { return nil }
+func (m *Model) Init() tea.Cmd             { return loadAudit() }
 func (m *Model) Capturing() bool           { return m.table.Filtering() }
 func (m *Model) HandleBack() bool          { return m.table.ClearFilter() }
 func (m *Model) SetSize(w, h int)          { m.table.SetSize(w, h) }
@@ -45,6 +48,11 @@ func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.nav.Bindin
 // Update moves in the table.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
+	case auditLoaded:
+		m.audit, m.seen = msg.entries, -1
+		if msg.err != nil {
+			m.audit = append(m.audit, Entry{At: m.c.Now(), Kind: "error", Text: "audit log: " + msg.err.Error(), Tone: render.ToneDanger})
+		}
 	case tea.MouseClickMsg:
 		m.table.Click(msg.Mouse().Y)
 	case tea.KeyPressMsg, tea.MouseWheelMsg:
@@ -58,7 +66,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 func (m *Model) View() string {
 	if n := len(m.log.Entries()); n != m.seen {
 		m.seen = n
-		m.table.SetRows(rows(m.log.Entries()))
+		m.table.SetRows(rows(merge(m.log.Entries(), m.audit)))
 	}
 	return m.table.View()
 }
@@ -69,5 +77,15 @@ func rows(entries []Entry) []render.Row {
 		e := entries[i]
 		out = append(out, render.Row{Cells: []string{e.At.Format("15:04:05"), e.Kind, e.Text}, Tone: e.Tone})
 	}
+	return out
+}
+
+// merge puts the audit log's entries among the run's, by time, oldest first.
+func merge(run, audited []Entry) []Entry {
+	if len(audited) == 0 {
+		return run
+	}
+	out := append(append([]Entry(nil), audited...), run...)
+	slices.SortStableFunc(out, func(a, b Entry) int { return a.At.Compare(b.At) })
 	return out
 }

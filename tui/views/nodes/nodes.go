@@ -14,7 +14,9 @@ import (
 	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/dialog"
 	"github.com/swarmtop/swarmtop/tui/keys"
+	"github.com/swarmtop/swarmtop/tui/ops"
 	"github.com/swarmtop/swarmtop/tui/render"
 	"github.com/swarmtop/swarmtop/tui/table"
 )
@@ -32,6 +34,10 @@ type loaded struct {
 	err   error
 }
 
+// refreshed is a read asked for outside the timer (after a node op); it
+// does not arm another timer, so the reads stay one every Interval.
+type refreshed loaded
+
 type tick struct{}
 
 // Model is the nodes view.
@@ -46,6 +52,7 @@ type Model struct {
 	ready  bool
 	err    string
 	nav    keys.Nav
+	acts   actionKeys
 	width  int
 	height int
 }
@@ -53,18 +60,32 @@ type Model struct {
 // New builds the view; it reads in Init.
 func New(ctx context.Context, c *common.Common, id common.ViewID, be Lister) *Model {
 	ctx, cancel := context.WithCancel(ctx)
-	m := &Model{c: c, id: id, be: be, ctx: ctx, cancel: cancel, table: table.New(c, render.NodeHeader()), nav: keys.NewNav()}
+	m := &Model{c: c, id: id, be: be, ctx: ctx, cancel: cancel, table: table.New(c, render.NodeHeader()),
+		nav: keys.NewNav(), acts: newActionKeys(c.ReadOnly)}
 	m.table.SetEmpty("reading nodes…")
 	return m
 }
 
-func (m *Model) Title() string             { return "nodes" }
-func (m *Model) Close()                    { m.cancel() }
-func (m *Model) Capturing() bool           { return m.table.Filtering() }
-func (m *Model) HandleBack() bool          { return m.table.ClearFilter() }
-func (m *Model) ShortHelp() []key.Binding  { return []key.Binding{m.nav.Up, m.nav.Down, m.nav.Filter} }
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.nav.Bindings()} }
-func (m *Model) Init() tea.Cmd             { return m.read() }
+func (m *Model) Title() string    { return "nodes" }
+func (m *Model) Close()           { m.cancel() }
+func (m *Model) Capturing() bool  { return m.table.Filtering() }
+func (m *Model) HandleBack() bool { return m.table.ClearFilter() }
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.nav.Up, m.nav.Down, m.acts.Drain, m.acts.Pause, m.acts.Activate, m.nav.Filter}
+}
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.nav.Bindings(), m.acts.bindings()}
+}
+func (m *Model) Init() tea.Cmd { return m.read() }
+
+// Refresh reads the nodes now: a node op changed one.
+func (m *Model) Refresh() tea.Cmd {
+	ctx, be := m.ctx, m.be
+	return common.Tag(m.id, func() tea.Msg {
+		nodes, err := be.Nodes(ctx)
+		return refreshed{nodes, err}
+	})
+}
 
 // read lists the nodes; the context and backend are captured here.
 func (m *Model) read() tea.Cmd {
@@ -81,6 +102,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case loaded:
 		m.onLoaded(msg)
 		return m, common.Tag(m.id, tea.Tick(Interval, func(time.Time) tea.Msg { return tick{} }))
+	case refreshed:
+		m.onLoaded(loaded(msg))
+		return m, nil
 	case tick:
 		if m.ctx.Err() != nil {
 			return m, nil
@@ -88,11 +112,26 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.read()
 	case tea.MouseClickMsg:
 		m.table.Click(msg.Mouse().Y)
-	case tea.KeyPressMsg, tea.MouseWheelMsg:
+	case tea.KeyPressMsg:
+		if kind, ok := m.acts.match(msg); ok && !m.table.Filtering() { // a filter types p and a
+			return m, m.ask(kind)
+		}
+		_, cmd := m.table.Update(msg)
+		return m, cmd
+	case tea.MouseWheelMsg:
 		_, cmd := m.table.Update(msg)
 		return m, cmd
 	}
 	return m, nil
+}
+
+// ask opens the confirmation of a node op on the selected node.
+func (m *Model) ask(kind ops.Kind) tea.Cmd {
+	i := m.table.Selected()
+	if i < 0 || i >= len(m.nodes) {
+		return nil
+	}
+	return dialog.ForNode(m.c, kind, m.nodes, m.nodes[i])
 }
 
 func (m *Model) onLoaded(msg loaded) {

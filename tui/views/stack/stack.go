@@ -12,9 +12,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/dialog"
+	"github.com/swarmtop/swarmtop/tui/drift"
 	"github.com/swarmtop/swarmtop/tui/live"
 	"github.com/swarmtop/swarmtop/tui/ops"
 	"github.com/swarmtop/swarmtop/tui/render"
@@ -39,6 +41,7 @@ type Model struct {
 	shown    []swarm.Task // the tasks pane's rows, in order
 	spinner  spinner.Model
 	keys     keyMap
+	drift    *drift.Tracker // nil unless opened with the stack file
 	width    int
 	height   int
 }
@@ -57,6 +60,24 @@ func New(ctx context.Context, c *common.Common, id common.ViewID, be live.Watche
 	m.tasks.SetEmpty("no tasks")
 	m.tasks.Blur()
 	return m
+}
+
+// WithFile compares the stack with its stack file from now on: the
+// services table gains the file's counts and a drift column, and the
+// file's keys are enabled. The first diff runs on the first snapshot.
+func (m *Model) WithFile(be drift.Differ, st *stackfile.Stack) *Model {
+	m.drift = drift.New(m.ctx, be, st, m.c.Now)
+	m.services.SetColumns(render.ServiceDriftHeader())
+	m.keys.File = newFileKeys(m.c.ReadOnly, true)
+	return m
+}
+
+// ReloadFile compares with a reloaded stack file at once.
+func (m *Model) ReloadFile(st *stackfile.Stack) tea.Cmd {
+	if m.drift == nil {
+		return nil
+	}
+	return common.Tag(m.id, m.drift.SetFile(st))
 }
 
 // Title names the view in the header.
@@ -82,6 +103,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case live.Msg:
 		return m, m.onWatch(msg)
+	case drift.Result, drift.Due:
+		return m, m.onDrift(msg)
 	case spinner.TickMsg:
 		if m.state.Loaded {
 			return m, nil // stop ticking once there is data: no idle redraws over SSH
@@ -109,20 +132,54 @@ func (m *Model) onWatch(msg live.Msg) tea.Cmd {
 	m.state.Apply(msg)
 	m.refresh()
 	cmds := []tea.Cmd{common.Tag(m.id, live.Next(msg))}
+	if m.drift != nil {
+		cmds = append(cmds, common.Tag(m.id, m.drift.Request()))
+	}
 	if evs := msg.Update.Events; len(evs) > 0 {
 		cmds = append(cmds, common.Send(common.Events{Events: evs}))
 	}
 	return tea.Batch(cmds...)
 }
 
+// onDrift folds a diff in (or runs a postponed one).
+func (m *Model) onDrift(msg tea.Msg) tea.Cmd {
+	if m.drift == nil {
+		return nil
+	}
+	cmd := m.drift.Update(msg)
+	if _, ok := msg.(drift.Result); ok && m.state.Loaded {
+		m.refresh()
+	}
+	return common.Tag(m.id, cmd)
+}
+
 // refresh rebuilds both tables from the snapshot.
 func (m *Model) refresh() {
+	m.services.SetRows(m.serviceRows())
+	m.refreshTasks()
+}
+
+// serviceRows are the live services, then, with a stack file, the
+// services it declares that are not deployed.
+func (m *Model) serviceRows() []render.Row {
 	rows := make([]render.Row, 0, len(m.state.Snapshot.Services))
 	for _, s := range m.state.Snapshot.Services {
-		rows = append(rows, render.ServiceRow(s))
+		if m.drift == nil {
+			rows = append(rows, render.ServiceRow(s))
+			continue
+		}
+		var d *swarm.Drift
+		if dr, ok := m.drift.For(s.Name); ok {
+			d = &dr
+		}
+		rows = append(rows, render.ServiceDriftRow(s, d))
 	}
-	m.services.SetRows(rows)
-	m.refreshTasks()
+	if m.drift != nil {
+		for _, d := range m.drift.Missing() {
+			rows = append(rows, render.MissingRow(d.Service))
+		}
+	}
+	return rows
 }
 
 func (m *Model) refreshTasks() {
@@ -171,6 +228,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.toggleFocus()
 		return nil
 	}
+	if cmd, ok := m.stackKey(msg); ok {
+		return cmd
+	}
 	svc, ok := m.selectedService()
 	if !ok {
 		return nil
@@ -186,6 +246,21 @@ func (m *Model) toggleFocus() {
 		m.services.Blur()
 		m.tasks.Focus()
 	}
+}
+
+// stackKey maps the keys that act on the whole stack or its file.
+func (m *Model) stackKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	f := m.keys.File
+	switch {
+	case key.Matches(msg, f.Diff):
+		return common.Send(common.OpenDiff{}), true
+	case key.Matches(msg, f.Deploy):
+		return common.Send(common.AskDeploy{}), true
+	case key.Matches(msg, f.Release):
+		services := append([]swarm.Service(nil), m.state.Snapshot.Services...)
+		return common.Send(common.AskRelease{Stack: m.name, Services: services}), true
+	}
+	return nil, false
 }
 
 // serviceKey maps the action keys on the selected service to requests for
@@ -207,6 +282,8 @@ func (m *Model) serviceKey(msg tea.KeyPressMsg, svc swarm.Service) tea.Cmd {
 		return dialog.For(m.c, ops.Rollback, m.name, svc)
 	case key.Matches(msg, a.Image):
 		return dialog.For(m.c, ops.Image, m.name, svc)
+	case key.Matches(msg, m.keys.File.WriteBack):
+		return common.Send(common.AskWriteBack{Service: svc})
 	}
 	return nil
 }
@@ -245,7 +322,7 @@ func (m *Model) SetSize(w, h int) {
 // the summary, the tasks title and the detail lines.
 func (m *Model) heights() (services, tasks int) {
 	avail := max(m.height-2-detailLines, 2)
-	want := max(len(m.state.Snapshot.Services)+1, 3)
+	want := max(m.rowCount()+1, 3)
 	services = min(want, max(avail*55/100, 3))
 	if services > avail-2 {
 		services = max(avail/2, 1)
@@ -299,8 +376,11 @@ func (m *Model) summary() string {
 	}
 	parts := []string{
 		fmt.Sprintf("%d/%d services converged", converged, len(snap.Services)),
-		fmt.Sprintf("%d tasks failing", failing),
+		plural(failing, "task") + " failing",
 		plural(len(snap.Nodes), "node"),
+	}
+	if d := m.driftSummary(); d != "" {
+		parts = append(parts, d)
 	}
 	text := strings.Join(parts, " · ")
 	style := s.OK
@@ -312,12 +392,27 @@ func (m *Model) summary() string {
 	conn := s.OK.Render("● live")
 	switch {
 	case m.state.Disconnected:
-		conn = s.Danger.Render("○ disconnected, polling")
+		conn = s.Danger.Render("○ " + m.state.ConnText(m.c.Now()))
 	case m.state.Err != "":
 		conn = s.Danger.Render("! " + m.state.Err)
 	}
 	room := m.width - ansi.StringWidth(text) - 2
 	return style.Render(text) + "  " + ansi.Truncate(conn, max(room, 0), "…")
+}
+
+// driftSummary is "2 drifted from file", "" without a file.
+func (m *Model) driftSummary() string {
+	switch {
+	case m.drift == nil:
+		return ""
+	case m.drift.Err() != "":
+		return "diff failed"
+	case !m.drift.Known():
+		return "diffing file…"
+	case m.drift.Count() == 0:
+		return "as file"
+	}
+	return fmt.Sprintf("%d drifted from file", m.drift.Count())
 }
 
 func plural(n int, word string) string {
@@ -346,9 +441,14 @@ func (m *Model) detail() string {
 		}
 	} else if svc, ok := m.selectedService(); ok {
 		text = render.ServiceDetail(svc)
+		if d, ok := m.driftOf(svc.Name); ok {
+			text = render.DriftDetail(d) + "  " + text
+		}
 		if t, ok := firstError(m.shown); ok {
 			text += "  " + render.TaskDetail(t)
 		}
+	} else if d, ok := m.selectedMissing(); ok {
+		text = d.Service + "  " + render.DriftDetail(d)
 	}
 	wrapped := strings.Split(ansi.Hardwrap(text, max(m.width, 1), true), "\n")
 	out := make([]string, detailLines)
@@ -359,6 +459,35 @@ func (m *Model) detail() string {
 		out[i] = m.c.Styles.Muted.Render(table.Pad(out[i], m.width))
 	}
 	return strings.Join(out, "\n")
+}
+
+func (m *Model) driftOf(service string) (swarm.Drift, bool) {
+	if m.drift == nil {
+		return swarm.Drift{}, false
+	}
+	return m.drift.For(service)
+}
+
+// rowCount is the number of service rows, unfiltered.
+func (m *Model) rowCount() int {
+	n := len(m.state.Snapshot.Services)
+	if m.drift != nil {
+		n += len(m.drift.Missing())
+	}
+	return n
+}
+
+// selectedMissing is the selected row when it is a service of the file
+// that is not deployed (those rows follow the live ones).
+func (m *Model) selectedMissing() (swarm.Drift, bool) {
+	i := m.services.Selected() - len(m.state.Snapshot.Services)
+	if m.drift == nil || i < 0 {
+		return swarm.Drift{}, false
+	}
+	if missing := m.drift.Missing(); i < len(missing) {
+		return missing[i], true
+	}
+	return swarm.Drift{}, false
 }
 
 func firstError(tasks []swarm.Task) (swarm.Task, bool) {

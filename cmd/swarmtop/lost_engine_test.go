@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/swarmtop/swarmtop/internal/enginetest"
+)
+
+// TestRestartReportsALostEngine cuts the engine while `swarmtop restart`
+// waits on the rolling update: it must say so in one line and exit 3
+// within the loss timeout (10 s), not hang.
+func TestRestartReportsALostEngine(t *testing.T) {
+	t.Parallel()
+	e := enginetest.Engine(t)
+	stack := enginetest.Stack(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec := e2eSpec(stack, "web", 2)
+	spec.UpdateConfig.Delay = 10 * time.Second // a wait long enough to cut into
+	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec}); err != nil {
+		t.Fatal(err)
+	}
+	proxy := enginetest.NewCutProxy(t)
+	p := startSwarmtop(t, []string{"DOCKER_HOST=" + proxy.Host}, "restart", "web", "-s", stack)
+	p.waitStdout(t, "every task replaced", 30*time.Second) // the change is made; the wait begins
+
+	time.Sleep(time.Second)
+	proxy.Cut()
+	cut := time.Now()
+	code := p.wait(t, 15*time.Second)
+	took := time.Since(cut)
+	stderr := p.stderr.String()
+	if code != 3 {
+		t.Errorf("exit %d, want 3; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"lost the engine at " + proxy.Host, "the update continues in the swarm", "swarmtop status"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if lines := strings.Count(strings.TrimRight(stderr, "\n"), "\n") + 1; lines != 1 {
+		t.Errorf("stderr has %d lines, want one:\n%s", lines, stderr)
+	}
+	t.Logf("exit %d %s after the cut: %s", code, took.Round(100*time.Millisecond), stderr)
+}
+
+// TestLogsFollowResumesAfterALostEngine cuts the engine under `swarmtop
+// logs -f`: it says so on stderr, keeps running, and prints lines again
+// within 2 s of the engine returning; Ctrl-C then ends it with status 0.
+func TestLogsFollowResumesAfterALostEngine(t *testing.T) {
+	t.Parallel()
+	e := enginetest.Engine(t)
+	stack := enginetest.Stack(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec := e2eSpec(stack, "web", 1)
+	spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "STANDIN_LOG_RATE=20")
+	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec}); err != nil {
+		t.Fatal(err)
+	}
+	proxy := enginetest.NewCutProxy(t)
+	// Wait for a running task first: logs of a stack without one end at once.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, _, _ := runSwarmtop(t, nil, "status", "-s", stack)
+		if strings.Contains(out, "1/1") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	p := startSwarmtop(t, []string{"DOCKER_HOST=" + proxy.Host}, "logs", "-f", "--tail", "1", "-s", stack)
+	p.waitStdout(t, "web.1@", 30*time.Second)
+
+	proxy.Cut()
+	p.waitStderr(t, "lost connection to the engine", 5*time.Second)
+	time.Sleep(time.Second)
+	p.drainStdout()
+	restored := time.Now()
+	proxy.Restore()
+	p.waitStdout(t, "web.1@", 2*time.Second)
+	t.Logf("lines again %s after the restore", time.Since(restored).Round(time.Millisecond))
+	p.waitStderr(t, "connected to the engine again", time.Second)
+
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Errorf("exit %d after Ctrl-C, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+}
+
+// running is the binary started in the background, its stdout read line
+// by line and its stderr kept whole.
+type running struct {
+	cmd    *exec.Cmd
+	lines  chan string
+	stderr *syncBuffer
+}
+
+func startSwarmtop(t *testing.T, env []string, args ...string) *running {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	p := &running{cmd: cmd, lines: make(chan string, 10000), stderr: &syncBuffer{}}
+	cmd.Stderr = p.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+		close(p.lines)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		<-p.lines // closed once the process is gone
+	})
+	return p
+}
+
+// waitStdout reads stdout until a line holds text.
+func (p *running) waitStdout(t *testing.T, text string, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				t.Fatalf("stdout ended before %q; stderr:\n%s", text, p.stderr.String())
+			}
+			if strings.Contains(line, text) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no %q on stdout within %s; stderr:\n%s", text, within, p.stderr.String())
+		}
+	}
+}
+
+// drainStdout drops the lines read so far.
+func (p *running) drainStdout() {
+	for {
+		select {
+		case <-p.lines:
+		default:
+			return
+		}
+	}
+}
+
+func (p *running) waitStderr(t *testing.T, text string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !strings.Contains(p.stderr.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q on stderr within %s:\n%s", text, within, p.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// wait returns the exit status, failing the test if the process outlives
+// the limit (it hangs).
+func (p *running) wait(t *testing.T, limit time.Duration) int {
+	t.Helper()
+	timer := time.AfterFunc(limit, func() { _ = p.cmd.Process.Signal(syscall.SIGKILL) })
+	defer timer.Stop()
+	go func() {
+		for range p.lines { // keep stdout flowing until the end
+		}
+	}()
+	err := p.cmd.Wait()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit) && exit.ExitCode() >= 0:
+		return exit.ExitCode()
+	}
+	t.Fatalf("swarmtop did not end within %s (%v); stderr:\n%s", limit, err, p.stderr.String())
+	return -1
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the process writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/swarmtop/swarmtop/internal/enginetest"
+)
+
+// TestTUIDjangoEndToEnd deploys the django demo and drives the real binary
+// opened with its stack files in tmux at 80×24: every service at its
+// count, scale web 2 → 3 with its verdict and drift marker (the file says
+// 2), restart celery-worker, web's logs filtered, the nodes view, quit.
+func TestTUIDjangoEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required under CI")
+		}
+		t.Skip("tmux not installed")
+	}
+	e := enginetest.Engine(t)
+	stack := enginetest.Stack(t, e)
+	bin := buildSwarmtop(t)
+	files := []string{"-c", "../../examples/django/stack.yml", "-c", "../../examples/django/demo.yml"}
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	deploy := exec.CommandContext(ctx, bin, append([]string{"deploy", "--detach", "-s", stack}, files...)...)
+	deploy.Env = append(os.Environ(), "NGINX_PORT="+port)
+	if out, err := deploy.CombinedOutput(); err != nil {
+		t.Fatalf("deploy: %v\n%s", err, out)
+	}
+
+	tm := newTmux(t, 80, 24)
+	tm.send("clear; NGINX_PORT=" + port + " " + bin + " -s " + stack + " " + strings.Join(files, " ") + "; echo EXITED-$?")
+	tm.keys("Enter")
+	seeAllServices(tm)
+
+	// web sorts last. Scale it through the dialog.
+	tm.keys("G", "s")
+	tm.waitText("Scale " + stack + "_web")
+	tm.keys("BSpace", "3", "Enter")
+	tm.waitText("Scale " + stack + "_web 2 → 3")
+	time.Sleep(600 * time.Millisecond) // the confirm dialog ignores keys at first
+	tm.keys("y")
+	tm.waitText("scale web 2→3: web converged")
+	tm.waitFor("web at 3/3, file 2, drift marker", func(s string) bool {
+		return rowHas(s, "web", "3/3 (file 2)") && rowHas(s, "web", "≠ repl")
+	})
+
+	// Restart celery-worker and see it go.
+	tm.keys("g", "j", "r")
+	tm.waitText("Restart every task of " + stack + "_celery-worker")
+	time.Sleep(600 * time.Millisecond)
+	tm.keys("y")
+	tm.waitText("restart celery-worker")
+
+	// web's logs (uwsgi request lines), filtered on one client's address.
+	tm.keys("G", "l")
+	tm.waitText("req:")
+	tm.keys("/")
+	tm.typeText("10.0.1.7")
+	tm.keys("Enter")
+	tm.waitFor("only lines from 10.0.1.7", onlyMatching("10.0.1.7"))
+
+	tm.keys("Escape", "Escape", ":")
+	tm.typeText("nodes")
+	tm.keys("Enter")
+	tm.waitFor("nodes view", func(s string) bool {
+		return strings.Contains(s, "HOSTNAME") && strings.Contains(s, "(leader)")
+	})
+	quitAll(tm)
+}
+
+// seeAllServices waits for every service at its full count, scrolling the
+// services table to see the last ones.
+func seeAllServices(tm *tmux) {
+	tm.t.Helper()
+	counted := regexp.MustCompile(`^(\S+)\s+\S+\s+(\d+)/(\d+)\b`)
+	seen := map[string]bool{}
+	full := func(s string) bool {
+		for _, line := range strings.Split(s, "\n") {
+			if m := counted.FindStringSubmatch(line); m != nil && m[2] == m[3] && m[3] != "0" {
+				seen[m[1]] = true
+			}
+		}
+		return len(seen) == len(djangoServices)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !full(tm.capture()) {
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("not every service at its count; seen %v; screen:\n%s", seen, tm.capture())
+		}
+		tm.keys("G")
+		time.Sleep(300 * time.Millisecond)
+		full(tm.capture())
+		tm.keys("g")
+		time.Sleep(300 * time.Millisecond)
+	}
+	for _, name := range djangoServices {
+		if !seen[name] {
+			tm.t.Fatalf("service %s not shown", name)
+		}
+	}
+}
+
+// onlyMatching: the log lines on screen (source │ text) all hold word,
+// and there is at least one.
+func onlyMatching(word string) func(string) bool {
+	return func(s string) bool {
+		n := 0
+		for _, line := range strings.Split(s, "\n") {
+			if _, text, ok := strings.Cut(line, "│"); ok {
+				if !strings.Contains(text, word) {
+					return false
+				}
+				n++
+			}
+		}
+		return n > 0
+	}
+}
+
+func quitAll(tm *tmux) {
+	tm.t.Helper()
+	for range 6 {
+		if strings.Contains(tm.capture(), "EXITED-") {
+			break
+		}
+		tm.keys("q")
+		time.Sleep(300 * time.Millisecond)
+	}
+	tm.waitText("EXITED-0")
+	if alt := tm.run("display-message", "-p", "-t", tm.name, "#{alternate_on}"); strings.TrimSpace(alt) != "0" {
+		tm.t.Fatalf("still in the alternate screen after quitting (alternate_on=%q)", alt)
+	}
+}
+
+func buildSwarmtop(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "swarmtop")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}

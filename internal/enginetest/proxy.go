@@ -1,0 +1,87 @@
+package enginetest
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Proxy stands between swarmtop and the engine socket and counts every
+// request by method and path, so a test can prove what was (not) sent.
+type Proxy struct {
+	Host string // tcp://127.0.0.1:PORT, for DOCKER_HOST or ConnectOptions.Host
+
+	mu       sync.Mutex
+	requests []string // "POST /v1.51/services/x/update", in order
+}
+
+// NewProxy listens on a free local port and forwards to the engine named
+// by DOCKER_HOST when it is a unix socket, else /var/run/docker.sock.
+func NewProxy(t testing.TB) *Proxy {
+	t.Helper()
+	socket := "/var/run/docker.sock"
+	if h, ok := strings.CutPrefix(os.Getenv("DOCKER_HOST"), "unix://"); ok {
+		socket = h
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{Host: "tcp://" + ln.Addr().String()}
+	forward := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.Out.URL.Scheme, r.Out.URL.Host = "http", "docker"
+		},
+		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", socket)
+		}},
+		FlushInterval: -1, // events and logs stream
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.requests = append(p.requests, r.Method+" "+r.URL.Path)
+		p.mu.Unlock()
+		forward.ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return p
+}
+
+// Requests are every request so far, "METHOD /path", in order.
+func (p *Proxy) Requests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.requests)
+}
+
+// Mutating are the requests other than GET and HEAD, and any to attach or
+// exec: the ones that can change something.
+func (p *Proxy) Mutating() []string {
+	var out []string
+	for _, r := range p.Requests() {
+		method, path, _ := strings.Cut(r, " ")
+		if method != http.MethodGet && method != http.MethodHead ||
+			strings.Contains(path, "/attach") || strings.Contains(path, "/exec") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Reads counts the GET requests.
+func (p *Proxy) Reads() int {
+	n := 0
+	for _, r := range p.Requests() {
+		if strings.HasPrefix(r, "GET ") {
+			n++
+		}
+	}
+	return n
+}

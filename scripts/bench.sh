@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Prints swarmtop's speed figures next to the docker CLI's, measured in the
+# same run on the same swarm (these machines are noisy: compare ratios, not
+# absolute numbers). Figures only, nothing is asserted. Needs `make swarm`.
+#   scripts/bench.sh            all figures
+#   RUNS=50 scripts/bench.sh    more samples for the status timing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-20}
+STACK=bench$$
+LOGSTACK=benchlogs$$
+bin=bin/swarmtop
+[ -x "$bin" ] || make -s build
+
+cleanup() {
+  docker stack rm "$STACK" "$LOGSTACK" >/dev/null 2>&1 || true
+  rm -rf "${cli_dir:-}"
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+
+# mean_ms CMD… runs the command RUNS times and prints the mean wall time.
+mean_ms() {
+  local start end
+  start=$(now_ms)
+  for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1; done
+  end=$(now_ms)
+  echo $(((end - start) / RUNS))
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+wait_gone() {
+  for _ in $(seq 120); do
+    [ -z "$(docker network ls -q --filter label=com.docker.stack.namespace="$1")" ] &&
+      [ -z "$(docker service ls -q --filter label=com.docker.stack.namespace="$1")" ] && return 0
+    sleep 0.5
+  done
+}
+
+# The docker CLI's loader rejects compose-spec keys such as top-level name:,
+# so it gets the merged file without that line.
+cli_dir=$(mktemp -d)
+cp -r examples/django/. "$cli_dir/"
+sed -i '/^name:/d' "$cli_dir/stack.yml"
+export NGINX_PORT=${NGINX_PORT:-18080}
+
+echo "== deploy of the example stack (12 services) to convergence"
+t0=$(now_ms)
+"$bin" deploy -c examples/django/stack.yml -c examples/django/demo.yml -s "$STACK" >/dev/null
+t1=$(now_ms)
+swarmtop_deploy=$((t1 - t0))
+docker stack rm "$STACK" >/dev/null
+wait_gone "$STACK"
+t0=$(now_ms)
+docker stack deploy --detach=false -c "$cli_dir/stack.yml" -c "$cli_dir/demo.yml" "$STACK" >/dev/null 2>&1
+t1=$(now_ms)
+docker_deploy=$((t1 - t0))
+echo "swarmtop deploy: ${swarmtop_deploy} ms   docker stack deploy --detach=false: ${docker_deploy} ms   ratio $(ratio "$swarmtop_deploy" "$docker_deploy") (goal <= 0.3)"
+
+echo "== status of that stack, mean of $RUNS runs"
+s=$(mean_ms "$bin" status -s "$STACK")
+d=$(mean_ms docker stack services "$STACK")
+echo "swarmtop status: ${s} ms   docker stack services: ${d} ms   ratio $(ratio "$s" "$d") (goal <= 1)"
+
+echo "== log throughput: one service writing 50,000 lines/s, 10 s into /dev/null-like counting"
+docker service create -d --name "${LOGSTACK}_loud" --label com.docker.stack.namespace="$LOGSTACK" \
+  -e STANDIN_LOG_RATE=50000 swarmtop/standin:1 web >/dev/null
+sleep 3
+ours=$(timeout 10 "$bin" logs -s "$LOGSTACK" loud -f --tail 0 2>/dev/null | wc -l || true)
+theirs=$(timeout 10 docker service logs -f --tail 0 "${LOGSTACK}_loud" 2>/dev/null | wc -l || true)
+echo "swarmtop logs -f: $((ours / 10)) lines/s   docker service logs -f: $((theirs / 10)) lines/s   ratio $(ratio "$ours" "$theirs")"
+
+echo "== decode + model of 1,000 services / 10,000 tasks (goal <= 20 ms, <= 150 MB)"
+go test ./swarm/ -run '^$' -bench 'BuildSnapshot' -benchmem -count 1 | grep -E '^Benchmark'
+echo "== log demux + merge throughput"
+go test ./swarm/ -run '^$' -bench 'LogDemuxMerge' -benchmem -count 1 | grep -E '^Benchmark' || true

@@ -1,0 +1,91 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/swarmtop/swarmtop/swarm"
+)
+
+// ServiceDriftHeader is ServiceHeader for a stack opened with its file:
+// room for the file's count beside the live one, and a DRIFT column.
+func ServiceDriftHeader() []Column {
+	cols := ServiceHeader()
+	cols[0].Min = 16                  // names matter most: at 80 columns PORTS goes instead
+	cols[2].Min, cols[2].Max = 12, 14 // "2/2 (file 3)"
+	return append(cols, Column{Title: "DRIFT", Min: 9, Max: 14})
+}
+
+// ServiceDriftRow is ServiceRow with the file's count where it differs
+// ("3/3 (file 2)") and the drift marker; d is nil when the service is as
+// the file says.
+func ServiceDriftRow(s swarm.Service, d *swarm.Drift) Row {
+	r := ServiceRow(s)
+	if d != nil && d.Replicas != nil {
+		r.Cells[2] += " (file " + clean(d.Replicas.File) + ")"
+	}
+	r.Cells = append(r.Cells, DriftText(d))
+	if d != nil && r.Tone == ToneNormal {
+		r.Tone = ToneWarning
+	}
+	return r
+}
+
+// MissingRow is a service the file declares that is not deployed.
+func MissingRow(name string) Row {
+	return Row{Cells: []string{clean(name), "-", "0/0", "-", "-", "-", "-", DriftText(&swarm.Drift{Missing: true})},
+		Tone: ToneWarning}
+}
+
+// DriftText is the marker: "-" when the service is as the file says, else
+// "≠" and what differs: repl, image, +N other fields, missing or extra.
+func DriftText(d *swarm.Drift) string {
+	switch {
+	case d == nil:
+		return "-"
+	case d.Missing:
+		return "≠ missing"
+	case d.Extra:
+		return "≠ extra"
+	}
+	var parts []string
+	if d.Replicas != nil {
+		parts = append(parts, "repl")
+	}
+	if d.Image != nil {
+		parts = append(parts, "image")
+	}
+	if d.OtherChanges > 0 {
+		parts = append(parts, fmt.Sprintf("+%d", d.OtherChanges))
+	}
+	return "≠ " + strings.Join(parts, ",")
+}
+
+// DriftDetail says in full how a service differs from the file, for the
+// detail line.
+func DriftDetail(d swarm.Drift) string {
+	switch {
+	case d.Missing:
+		return "drift: in the file, not deployed (deploy creates it)"
+	case d.Extra:
+		return "drift: deployed, not in the file"
+	}
+	var parts []string
+	if c := d.Replicas; c != nil {
+		parts = append(parts, fmt.Sprintf("replicas %s → file %s", clean(c.Live), clean(c.File)))
+	}
+	if c := d.Image; c != nil {
+		parts = append(parts, fmt.Sprintf("image %s → file %s", clean(c.Live), clean(c.File)))
+	}
+	if d.OtherChanges > 0 {
+		parts = append(parts, plural(d.OtherChanges, "other field"))
+	}
+	return "drift: " + strings.Join(parts, " · ") + "  (D: diff)"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

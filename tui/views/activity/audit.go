@@ -1,0 +1,98 @@
+package activity
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/swarmtop/swarmtop/internal/audit"
+	"github.com/swarmtop/swarmtop/internal/termsafe"
+	"github.com/swarmtop/swarmtop/tui/render"
+)
+
+// recentAudit is how many audit lines the view reads: enough to see what
+// colleagues did today, little enough to read on every open.
+const recentAudit = 200
+
+// auditLog is the audit log file the view reads; "" shows none. It is set
+// once at start, before the UI runs (the root builds this view with only
+// its Common and the run's Log, so the path cannot come through New).
+var auditLog struct {
+	sync.Mutex
+	path string
+}
+
+// UseAuditLog makes the view show the recent changes recorded at path,
+// also those made by other swarmtop processes.
+func UseAuditLog(path string) {
+	auditLog.Lock()
+	defer auditLog.Unlock()
+	auditLog.path = path
+}
+
+func auditPath() string {
+	auditLog.Lock()
+	defer auditLog.Unlock()
+	return auditLog.path
+}
+
+// auditLoaded carries the audit lines read in the background.
+type auditLoaded struct {
+	entries []Entry
+	err     error
+}
+
+// loadAudit reads the log's end in a Cmd: the file may be large or on a
+// slow disk, and View must not wait for it.
+func loadAudit() tea.Cmd {
+	path := auditPath()
+	if path == "" {
+		return nil
+	}
+	return func() tea.Msg {
+		entries, err := audit.Read(path, audit.Filter{Limit: recentAudit})
+		return auditLoaded{entries: auditEntries(entries, os.Getpid()), err: err}
+	}
+}
+
+// auditEntries turns audit lines into rows, one per change with its verdict.
+// This process's own lines are left out: its actions and verdicts are in
+// the run's log already.
+func auditEntries(lines []audit.Entry, pid int) []Entry {
+	verdicts := audit.Verdicts(lines)
+	var out []Entry
+	for _, l := range lines {
+		if l.PID == pid || l.Ref != "" {
+			continue
+		}
+		verdict := l.Verdict
+		if v, ok := verdicts[l.ID]; ok {
+			verdict = v.Verdict
+		}
+		out = append(out, Entry{At: l.Time, Kind: "audit", Text: auditText(l, verdict), Tone: verdictTone(verdict)})
+	}
+	return out
+}
+
+// auditText: "alice@ops1 shop: scale web 2 → 3: converged".
+func auditText(l audit.Entry, verdict string) string {
+	change := l.After
+	if l.Before != "" {
+		change = l.Before + " → " + l.After
+	}
+	s := fmt.Sprintf("%s@%s %s: %s %s %s: %s", l.User, l.Host, l.Stack, l.Action, l.Object, change, verdict)
+	return strings.Join(strings.Fields(termsafe.Clean(s)), " ")
+}
+
+func verdictTone(verdict string) render.Tone {
+	switch verdict {
+	case "converged":
+		return render.ToneOK
+	case audit.Applied, audit.Detached:
+		return render.ToneMuted
+	}
+	return render.ToneDanger
+}
