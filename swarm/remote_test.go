@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,46 +14,6 @@ import (
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
-
-// startEngineProxy is a second address for the test engine: a tcp listener
-// on 127.0.0.1 that copies bytes to and from the engine's own address.
-func startEngineProxy(t *testing.T, engineHost string) string {
-	t.Helper()
-	network, addr, ok := strings.Cut(engineHost, "://")
-	if !ok || (network != "unix" && network != "tcp") {
-		t.Skipf("proxy needs a unix:// or tcp:// engine, not %s", engineHost)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Proxied connections end when the client closes them.
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return // listener closed
-			}
-			go proxyConn(conn, network, addr)
-		}
-	}()
-	return "tcp://" + ln.Addr().String()
-}
-
-// proxyConn copies both ways until either side closes.
-func proxyConn(conn net.Conn, network, addr string) {
-	defer conn.Close()
-	up, err := net.Dial(network, addr)
-	if err != nil {
-		return
-	}
-	defer up.Close()
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, conn); done <- struct{}{} }()
-	go func() { io.Copy(conn, up); done <- struct{}{} }()
-	<-done
-}
 
 // closedAddress is a loopback port nothing listens on.
 func closedAddress(t *testing.T) string {
@@ -112,7 +71,7 @@ func writeCurrentContext(t *testing.T, configDir, name string) {
 func TestConnectThroughSecondAddress(t *testing.T) {
 	local := enginetest.Engine(t)
 	isolateDockerEnv(t)
-	proxy := startEngineProxy(t, local.Host)
+	proxy := enginetest.NewCutProxy(t).Host
 
 	check := func(t *testing.T, opts sw.ConnectOptions) {
 		e, err := sw.Connect(context.Background(), opts)
@@ -137,7 +96,7 @@ func TestConnectThroughSecondAddress(t *testing.T) {
 func TestConnectContextPrecedence(t *testing.T) {
 	local := enginetest.Engine(t)
 	cfg := isolateDockerEnv(t)
-	proxy := startEngineProxy(t, local.Host)
+	proxy := enginetest.NewCutProxy(t).Host
 	dead := "tcp://" + closedAddress(t)
 	writeContext(t, cfg, "proxy", proxy)
 	writeContext(t, cfg, "dead", dead)

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,43 +11,6 @@ import (
 
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
-
-// remoteProxy is a second address for the test engine: a tcp listener on
-// 127.0.0.1 that copies bytes to and from the engine's own address.
-func remoteProxy(t *testing.T, engineHost string) string {
-	t.Helper()
-	network, addr, ok := strings.Cut(engineHost, "://")
-	if !ok || (network != "unix" && network != "tcp") {
-		t.Skipf("proxy needs a unix:// or tcp:// engine, not %s", engineHost)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Proxied connections end when the client closes them.
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return // listener closed
-			}
-			go func() {
-				defer conn.Close()
-				up, err := net.Dial(network, addr)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				done := make(chan struct{}, 2)
-				go func() { io.Copy(up, conn); done <- struct{}{} }()
-				go func() { io.Copy(conn, up); done <- struct{}{} }()
-				<-done
-			}()
-		}
-	}()
-	return "tcp://" + ln.Addr().String()
-}
 
 // remoteEnv is an environment with an empty docker config directory and
 // nothing that picks an engine, plus extra.
@@ -103,7 +65,7 @@ func nodesWithoutTasks(out string) string {
 func TestRemoteTCPAddress(t *testing.T) {
 	t.Parallel()
 	e := enginetest.Engine(t)
-	proxy := remoteProxy(t, e.Host)
+	proxy := enginetest.NewCutProxy(t).Host
 	cfg := t.TempDir()
 	wantNodes := nodesWithoutTasks(remoteRun(t, remoteEnv(cfg), "nodes"))
 
@@ -134,8 +96,8 @@ func TestRemoteTCPAddress(t *testing.T) {
 
 func TestRemoteContexts(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	proxy := remoteProxy(t, e.Host)
+	enginetest.Engine(t)
+	proxy := enginetest.NewCutProxy(t).Host
 	wantNodes := nodesWithoutTasks(remoteRun(t, remoteEnv(t.TempDir()), "nodes"))
 
 	ways := []struct {

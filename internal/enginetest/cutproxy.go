@@ -3,8 +3,6 @@ package enginetest
 import (
 	"io"
 	"net"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -28,10 +26,7 @@ type CutProxy struct {
 // /var/run/docker.sock. It is closed when the test ends.
 func NewCutProxy(t testing.TB) *CutProxy {
 	t.Helper()
-	socket := "/var/run/docker.sock"
-	if h, ok := strings.CutPrefix(os.Getenv("DOCKER_HOST"), "unix://"); ok {
-		socket = h
-	}
+	socket := engineSocket()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -25,10 +25,7 @@ type Proxy struct {
 // by DOCKER_HOST when it is a unix socket, else /var/run/docker.sock.
 func NewProxy(t testing.TB) *Proxy {
 	t.Helper()
-	socket := "/var/run/docker.sock"
-	if h, ok := strings.CutPrefix(os.Getenv("DOCKER_HOST"), "unix://"); ok {
-		socket = h
-	}
+	socket := engineSocket()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -84,4 +81,13 @@ func (p *Proxy) Reads() int {
 		}
 	}
 	return n
+}
+
+// engineSocket is the engine's unix socket the proxies forward to: the one
+// DOCKER_HOST names, else the default.
+func engineSocket() string {
+	if h, ok := strings.CutPrefix(os.Getenv("DOCKER_HOST"), "unix://"); ok {
+		return h
+	}
+	return "/var/run/docker.sock"
 }
