@@ -330,6 +330,9 @@ func TestConvergeFailsWhenRestartPolicyGivesUp(t *testing.T) {
 	spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "STANDIN_FAIL_AFTER=1s", "STANDIN_FAIL_MODE=exit")
 	one, delay := uint64(1), 500*time.Millisecond
 	spec.TaskTemplate.RestartPolicy = &swarm.RestartPolicy{Condition: swarm.RestartPolicyConditionOnFailure, MaxAttempts: &one, Delay: &delay}
+	// The stability window must outlast the 1 s the task runs, or the
+	// service rightly converges before its first failure.
+	spec.UpdateConfig.Monitor = 5 * time.Second
 	id := actCreateOnly(ctx, t, e, spec)
 
 	waitCtx, cancel := context.WithTimeout(ctx, 20*time.Second)

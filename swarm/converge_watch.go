@@ -108,7 +108,7 @@ func (w *changeWatcher) judge(t taskTally, st statusReading, monitor time.Durati
 	case st.rollingBack && w.change.Action == ActionRollback:
 		return Converged, "rolled back to the previous spec"
 	case st.rollingBack && w.rollbackReason == "":
-		return RolledBack, "the engine rolled the update back"
+		return RolledBack, "the engine rolled back the update after task failures"
 	case st.rollingBack:
 		return RolledBack, w.rollbackReason
 	case t.job:

@@ -74,7 +74,14 @@ func TestTUIDjangoEndToEnd(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor("only lines from 10.0.1.7", onlyMatching("10.0.1.7"))
 
-	tm.keys("Escape", "Escape", ":")
+	// Escape and a key in the same read arrive as alt+key, so give each
+	// Escape its own moment and wait for the stack view before typing.
+	tm.keys("Escape")
+	time.Sleep(300 * time.Millisecond)
+	tm.keys("Escape")
+	tm.waitText("services converged")
+	time.Sleep(300 * time.Millisecond)
+	tm.keys(":")
 	tm.typeText("nodes")
 	tm.keys("Enter")
 	tm.waitFor("nodes view", func(s string) bool {
