@@ -7,7 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
+
+	"github.com/swarmtop/swarmtop/internal/termsafe"
 )
 
 // Plain-text tables for the CLI (`swarmtop status`, `swarmtop nodes`). They
@@ -151,24 +152,7 @@ func WriteNodes(w io.Writer, nodes []Node) error {
 	return tw.Flush()
 }
 
-// tableSafe replaces control characters (escape sequences, tabs that would
-// break the table, newlines) with spaces or U+FFFD, so engine text cannot
-// drive the terminal.
-func tableSafe(s string) string {
-	if strings.IndexFunc(s, unsafeRune) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case unsafeRune(r):
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
-}
+// tableSafe passes engine text through the one sanitiser: an error message
+// can quote container output. Tabs would break the table's columns, and
+// termsafe turns them into spaces.
+func tableSafe(s string) string { return termsafe.Clean(s) }
