@@ -45,6 +45,10 @@ wait_gone() {
 cli_dir=$(mktemp -d)
 cp -r examples/django/. "$cli_dir/"
 sed -i '/^name:/d' "$cli_dir/stack.yml"
+# The docker CLI merges lists by appending, so demo.yml's healthcheck test
+# would be glued after stack.yml's curl one and web would never be healthy:
+# its copy of stack.yml goes without the curl test.
+sed -i '/test: \["CMD", "curl"/d' "$cli_dir/stack.yml"
 export NGINX_PORT=${NGINX_PORT:-18080}
 
 echo "== deploy of the example stack (12 services) to convergence"
@@ -54,11 +58,43 @@ t1=$(now_ms)
 swarmtop_deploy=$((t1 - t0))
 docker stack rm "$STACK" >/dev/null
 wait_gone "$STACK"
+# `docker stack deploy --detach=false` never returns on a stack with a job
+# service (docker/cli#5299), so the CLI's time to convergence is taken by
+# polling `docker stack services` until every service shows its full count.
 t0=$(now_ms)
-docker stack deploy --detach=false -c "$cli_dir/stack.yml" -c "$cli_dir/demo.yml" "$STACK" >/dev/null 2>&1
+docker stack deploy -c "$cli_dir/stack.yml" -c "$cli_dir/demo.yml" "$STACK" >/dev/null 2>&1
+for _ in $(seq 1200); do
+  docker stack services "$STACK" --format '{{.Replicas}}' 2>/dev/null |
+    awk '{ n++; c = $1; if ($0 ~ /completed/) { c = $2; sub(/^\(/, "", c) }
+           split(c, r, "/"); if (r[1] != r[2] || r[2] == 0) bad++ }
+         END { exit !(n == 12 && bad == 0) }' && break
+  sleep 0.2
+done
 t1=$(now_ms)
 docker_deploy=$((t1 - t0))
-echo "swarmtop deploy: ${swarmtop_deploy} ms   docker stack deploy --detach=false: ${docker_deploy} ms   ratio $(ratio "$swarmtop_deploy" "$docker_deploy") (goal <= 0.3)"
+echo "swarmtop deploy: ${swarmtop_deploy} ms   docker stack deploy + polling to convergence: ${docker_deploy} ms   ratio $(ratio "$swarmtop_deploy" "$docker_deploy") (goal <= 0.3)"
+
+# Like for like: the same stack without its job service, which
+# --detach=false can wait for, each tool waiting through the monitor windows.
+nojob_dir=$(mktemp -d)
+for f in stack.yml demo.yml; do
+  awk '/^  migrate:/ { skip = 1; next } skip && /^  [a-z]/ { skip = 0 } !skip' "$cli_dir/$f" >"$nojob_dir/$f"
+done
+cp -r "$cli_dir/secrets" "$cli_dir/nginx" "$nojob_dir/"
+docker stack rm "$STACK" >/dev/null
+wait_gone "$STACK"
+t0=$(now_ms)
+"$bin" deploy -c "$nojob_dir/stack.yml" -c "$nojob_dir/demo.yml" -s "$STACK" >/dev/null
+t1=$(now_ms)
+swarmtop_nojob=$((t1 - t0))
+docker stack rm "$STACK" >/dev/null
+wait_gone "$STACK"
+t0=$(now_ms)
+timeout 600 docker stack deploy --detach=false -c "$nojob_dir/stack.yml" -c "$nojob_dir/demo.yml" "$STACK" >/dev/null 2>&1 || true
+t1=$(now_ms)
+docker_nojob=$((t1 - t0))
+rm -rf "$nojob_dir"
+echo "without the job (11 services): swarmtop deploy: ${swarmtop_nojob} ms   docker stack deploy --detach=false: ${docker_nojob} ms   ratio $(ratio "$swarmtop_nojob" "$docker_nojob") (goal <= 0.3)"
 
 echo "== status of that stack, mean of $RUNS runs"
 s=$(mean_ms "$bin" status -s "$STACK")
