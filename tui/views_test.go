@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -103,9 +104,11 @@ func TestDisconnectionShown(t *testing.T) {
 	be := fakebe.New()
 	be.Updates = make(chan swarm.WatchUpdate, 4)
 	be.Updates <- swarm.WatchUpdate{Snapshot: fakebe.Shop()}
-	be.Updates <- swarm.WatchUpdate{Snapshot: fakebe.Shop(), Disconnected: true}
+	lost := fakebe.Now.Add(-12 * time.Second)
+	be.Updates <- swarm.WatchUpdate{Snapshot: fakebe.Shop(), Disconnected: true, Since: lost}
 	h := newHarnessWith(t, be, Options{Stack: "shop"}, 80, 24)
-	h.wantScreen("celery-worker", "disconnected")
+	// Whole at 80 columns: since when, and for how long.
+	h.wantScreen("celery-worker", "○ disconnected since "+lost.Local().Format(time.TimeOnly)+" (12s)")
 }
 
 func TestFilterAndMouse(t *testing.T) {

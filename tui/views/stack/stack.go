@@ -396,6 +396,12 @@ func (m *Model) summary() string {
 	case m.state.Err != "":
 		conn = s.Danger.Render("! " + m.state.Err)
 	}
+	if m.state.Disconnected || m.state.Err != "" {
+		// Losing the engine matters more than the counts: say it first
+		// and whole, and let the counts give way at 80 columns.
+		room := m.width - ansi.StringWidth(conn) - 2
+		return conn + "  " + ansi.Truncate(style.Render(text), max(room, 0), "…")
+	}
 	room := m.width - ansi.StringWidth(text) - 2
 	return style.Render(text) + "  " + ansi.Truncate(conn, max(room, 0), "…")
 }
