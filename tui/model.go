@@ -25,6 +25,7 @@ type Options struct {
 	ReadOnly bool   // hide and refuse every action
 	NoColor  bool   // NO_COLOR: no colours, only bold and reverse
 	Clock    common.Clock
+	AuditLog string // the audit log the activity view reads; "" for none
 	// Logs builds the logs view; nil while it is not wired.
 	Logs func(c *common.Common, stack string, services []string) common.Component
 	// Inspect builds the inspect view; nil while it is not wired.
@@ -73,7 +74,7 @@ type Model struct {
 // New builds the root. ctx bounds every watch and operation.
 func New(ctx context.Context, be Backend, opts Options) *Model {
 	ctx, cancel := context.WithCancel(ctx)
-	c := &common.Common{Styles: styles.New(true, opts.NoColor), ReadOnly: opts.ReadOnly, Clock: opts.Clock}
+	c := &common.Common{Styles: styles.New(true, opts.NoColor), ReadOnly: opts.ReadOnly, Clock: opts.Clock, AuditLog: opts.AuditLog}
 	m := &Model{c: c, be: be, opts: opts, ctx: ctx, cancel: cancel, keys: keys.NewGlobal(),
 		help: help.New(), ops: map[int]*ops.Status{}, started: map[int]ops.Started{},
 		activity: &activity.Log{}, file: opts.File, width: 80, height: 24}

@@ -13,7 +13,6 @@ import (
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/inspect"
 	"github.com/swarmtop/swarmtop/tui/logs"
-	"github.com/swarmtop/swarmtop/tui/views/activity"
 )
 
 // hookTUI makes `swarmtop` with no subcommand open the terminal UI: the
@@ -50,7 +49,7 @@ func runTUI(cmd *cobra.Command, g *globalFlags, readOnly bool) error {
 	var warnings deferredWarnings
 	defer warnings.print(cmd.ErrOrStderr())
 	g.safety.attachAudit(e, warnings.add)
-	activity.UseAuditLog(g.auditPath())
+	opts.AuditLog = g.auditPath()
 	return tui.Run(cmd.Context(), auditedEngine{e}, opts)
 }
 

@@ -28,6 +28,9 @@ type Common struct {
 	// Clock is the time source for ages ("running 5m"); nil means the
 	// wall clock.
 	Clock Clock
+	// AuditLog is the audit log the activity view reads, so it also shows
+	// other swarmtop processes' changes; "" shows none.
+	AuditLog string
 }
 
 // ViewID names a view so asynchronous results reach the view that asked,

@@ -9,25 +9,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/internal/drive"
 	"github.com/swarmtop/swarmtop/tui/ops"
 	"github.com/swarmtop/swarmtop/tui/styles"
 )
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
+func press(s string) tea.KeyPressMsg { return drive.Key(s) }
 
 func newCommon(now *time.Time) *common.Common {
 	return &common.Common{Styles: styles.New(true, true), Clock: func() time.Time { return *now }}

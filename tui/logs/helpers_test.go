@@ -13,6 +13,7 @@ import (
 
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/internal/drive"
 	"github.com/swarmtop/swarmtop/tui/styles"
 )
 
@@ -119,22 +120,7 @@ func press(m *Model, keys ...string) tea.Cmd {
 	return cmd
 }
 
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "space":
-		return tea.KeyPressMsg{Code: ' ', Text: " "}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "ctrl+s":
-		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
+func keyMsg(k string) tea.KeyPressMsg { return drive.Key(k) }
 
 // typeText types a string into whatever has the keys.
 func typeText(m *Model, s string) {

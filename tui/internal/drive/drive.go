@@ -5,6 +5,7 @@
 package drive
 
 import (
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -56,7 +57,7 @@ func run(update Updater, cmd tea.Cmd, depth int) []tea.Msg {
 }
 
 // Key builds a key press the way the terminal parser does: "j", "K",
-// "enter", "esc", "tab", "up", "down", "ctrl+c", "space".
+// "enter", "esc", "tab", "up", "down", "backspace", "space", "ctrl+c".
 func Key(s string) tea.KeyPressMsg {
 	switch s {
 	case "enter":
@@ -73,8 +74,9 @@ func Key(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	if c, ok := strings.CutPrefix(s, "ctrl+"); ok && len(c) == 1 {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
 	}
 	r := []rune(s)[0]
 	if r >= 'A' && r <= 'Z' {

@@ -38,7 +38,7 @@ func New(c *common.Common, log *Log) *Model {
 }
 
 func (m *Model) Title() string             { return "activity" }
-func (m *Model) Init() tea.Cmd             { return loadAudit() }
+func (m *Model) Init() tea.Cmd             { return loadAudit(m.c.AuditLog) }
 func (m *Model) Capturing() bool           { return m.table.Filtering() }
 func (m *Model) HandleBack() bool          { return m.table.ClearFilter() }
 func (m *Model) SetSize(w, h int)          { m.table.SetSize(w, h) }

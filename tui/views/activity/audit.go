@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,28 +16,6 @@ import (
 // colleagues did today, little enough to read on every open.
 const recentAudit = 200
 
-// auditLog is the audit log file the view reads; "" shows none. It is set
-// once at start, before the UI runs (the root builds this view with only
-// its Common and the run's Log, so the path cannot come through New).
-var auditLog struct {
-	sync.Mutex
-	path string
-}
-
-// UseAuditLog makes the view show the recent changes recorded at path,
-// also those made by other swarmtop processes.
-func UseAuditLog(path string) {
-	auditLog.Lock()
-	defer auditLog.Unlock()
-	auditLog.path = path
-}
-
-func auditPath() string {
-	auditLog.Lock()
-	defer auditLog.Unlock()
-	return auditLog.path
-}
-
 // auditLoaded carries the audit lines read in the background.
 type auditLoaded struct {
 	entries []Entry
@@ -47,8 +24,7 @@ type auditLoaded struct {
 
 // loadAudit reads the log's end in a Cmd: the file may be large or on a
 // slow disk, and View must not wait for it.
-func loadAudit() tea.Cmd {
-	path := auditPath()
+func loadAudit(path string) tea.Cmd {
 	if path == "" {
 		return nil
 	}

@@ -1,11 +1,19 @@
 package activity
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/swarmtop/swarmtop/internal/audit"
+	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/render"
+	"github.com/swarmtop/swarmtop/tui/styles"
 )
 
 func TestAuditEntriesPairVerdictsAndSkipOwnProcess(t *testing.T) {
@@ -39,5 +47,32 @@ func TestMergeOrdersByTime(t *testing.T) {
 	got := merge(run, audited)
 	if len(got) != 3 || got[0].Text != "old" || got[1].Text != "run" || got[2].Text != "other" {
 		t.Errorf("merge = %+v", got)
+	}
+}
+
+// The view reads the log named in its Common, in a Cmd, and shows what
+// another swarmtop process changed.
+func TestViewReadsTheAuditLogFromCommon(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	// Written as another process would (Record stamps this process's
+	// PID, whose lines the view leaves out as its own).
+	line, _ := json.Marshal(audit.Entry{ID: "a", Time: at, User: "alice", Host: "ops1", PID: 1,
+		Stack: "shop", Object: "web", Action: "scale", Before: "2", After: "3", Verdict: "applied"})
+	if err := os.WriteFile(path, append(line, '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := New(&common.Common{Styles: styles.New(true, false), AuditLog: path}, &Log{})
+	m.SetSize(80, 24)
+	cmd := m.Init()
+	if cmd == nil {
+		t.Fatal("Init reads nothing although an audit log is set")
+	}
+	m.Update(cmd())
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "alice@ops1 shop: scale web 2 → 3") {
+		t.Errorf("view lacks the audited change:\n%s", view)
+	}
+	if New(&common.Common{Styles: styles.New(true, false)}, &Log{}).Init() != nil {
+		t.Error("with no audit log the view should read nothing")
 	}
 }
