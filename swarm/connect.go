@@ -13,6 +13,7 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 )
 
@@ -27,14 +28,14 @@ const connectTimeout = 10 * time.Second
 // negotiated once at start.
 type Engine struct {
 	api           *client.Client
-	conns         *errorRecorder // the last connection error, for Connect's message
-	Host          string         // the address dialled, e.g. unix:///var/run/docker.sock or ssh://user@host
-	Context       string         // the docker context Host came from; empty when none was used
-	APIVersion    string         // the negotiated API version
-	ServerVersion string         // the engine's own version, e.g. 20.10.24
-	NodeID        string         // this node's swarm ID; empty when not in a swarm
-	Manager       bool           // this node can answer swarm calls
-	guard         guard          // read-only switch and audit hook (readonly.go, audit_hook.go)
+	conns         *errorRecorder       // the last connection error, for Connect's message
+	Host          string               // the address dialled, e.g. unix:///var/run/docker.sock or ssh://user@host
+	Context       string               // the docker context Host came from; empty when none was used
+	APIVersion    string               // the negotiated API version
+	ServerVersion string               // the engine's own version, e.g. 20.10.24; read for `version` only
+	Manager       bool                 // this node can answer swarm calls
+	nodeState     swarm.LocalNodeState // from /info, when Connect needed it
+	guard         guard                // read-only switch and audit hook (readonly.go, audit_hook.go)
 }
 
 // ConnectOptions says where the engine is and what it must be. The address
@@ -73,11 +74,17 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	if err := e.negotiate(ctx); err != nil {
+	ping, err := e.negotiate(ctx)
+	if err != nil {
 		api.Close()
 		return nil, err
 	}
-	if err := e.readSwarmRole(ctx); err != nil && !opts.AllowNoSwarm {
+	if opts.AllowNoSwarm {
+		// `swarmtop version` shows the engine's version, swarm or not.
+		_ = e.readInfo(ctx)
+		return e, nil
+	}
+	if err := e.checkManager(ctx, ping.SwarmStatus); err != nil {
 		api.Close()
 		return nil, err
 	}
@@ -87,29 +94,55 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
 // negotiate pings once with version negotiation. Lazy negotiation would
 // swallow this error and make an old engine answer later calls with a
 // confusing "client version too new".
-func (e *Engine) negotiate(ctx context.Context) error {
-	_, err := e.api.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true})
+func (e *Engine) negotiate(ctx context.Context) (client.PingResult, error) {
+	ping, err := e.api.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true})
 	if err != nil {
-		return e.dialError(err)
+		return ping, e.dialError(err)
 	}
 	e.APIVersion = e.api.ClientVersion()
-	return nil
+	return ping, nil
 }
 
-// readSwarmRole reads Info: on API 1.41 the ping carries no swarm header.
-func (e *Engine) readSwarmRole(ctx context.Context) error {
+// checkManager makes sure the engine answers swarm calls, in as few round
+// trips as it can: every command and the TUI's first frame wait on it.
+// Engines from API 1.44 say their swarm role in the ping's headers; older
+// ones answer /swarm in about a millisecond when they are a manager, where
+// /info takes ten. Anything else is read from /info, which says exactly why
+// (not in a swarm, a worker, locked).
+func (e *Engine) checkManager(ctx context.Context, role *client.SwarmStatus) error {
+	if role != nil {
+		return e.judgeRole(role.NodeState, role.ControlAvailable)
+	}
+	if _, err := e.api.SwarmInspect(ctx, client.SwarmInspectOptions{}); err == nil {
+		e.Manager = true
+		return nil
+	}
+	if err := e.readInfo(ctx); err != nil {
+		return err
+	}
+	return e.judgeRole(e.nodeState, e.Manager)
+}
+
+// readInfo reads the engine's version and this node's swarm role.
+func (e *Engine) readInfo(ctx context.Context) error {
 	res, err := e.api.Info(ctx, client.InfoOptions{})
 	if err != nil {
 		return e.dialError(err)
 	}
 	info := res.Info
 	e.ServerVersion = info.ServerVersion
-	e.NodeID = info.Swarm.NodeID
 	e.Manager = info.Swarm.ControlAvailable
+	e.nodeState = info.Swarm.LocalNodeState
+	return nil
+}
+
+// judgeRole turns a node's swarm state into the error a command stops with.
+func (e *Engine) judgeRole(state swarm.LocalNodeState, manager bool) error {
+	e.Manager = manager
 	switch {
-	case info.Swarm.LocalNodeState != "active":
-		return e.fail(NotSwarm, fmt.Errorf("swarm state is %q", info.Swarm.LocalNodeState))
-	case !info.Swarm.ControlAvailable:
+	case state != swarm.LocalNodeStateActive:
+		return e.fail(NotSwarm, fmt.Errorf("swarm state is %q", state))
+	case !manager:
 		return e.fail(Worker, errors.New("this node is a swarm worker"))
 	}
 	return nil

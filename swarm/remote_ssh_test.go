@@ -199,8 +199,8 @@ func TestConnectSSHReachesTheSwarm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if e.Host != srv.url() || e.NodeID != local.NodeID || !e.Manager {
-		t.Errorf("got host %s node %s manager %v, want %s node %s manager", e.Host, e.NodeID, e.Manager, srv.url(), local.NodeID)
+	if e.Host != srv.url() || nodeID(t, e) != nodeID(t, local) || !e.Manager {
+		t.Errorf("got host %s node %s manager %v, want %s node %s manager", e.Host, nodeID(t, e), e.Manager, srv.url(), nodeID(t, local))
 	}
 	// A real read over the same ssh transport, beyond Connect's own calls.
 	if _, err := e.Stacks(context.Background()); err != nil {

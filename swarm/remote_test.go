@@ -79,9 +79,9 @@ func TestConnectThroughSecondAddress(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer e.Close()
-		if e.Host != proxy || e.Context != "" || e.NodeID != local.NodeID || !e.Manager {
+		if e.Host != proxy || e.Context != "" || nodeID(t, e) != nodeID(t, local) || !e.Manager {
 			t.Errorf("got host %s context %q node %s manager %v; want %s, no context, node %s, a manager",
-				e.Host, e.Context, e.NodeID, e.Manager, proxy, local.NodeID)
+				e.Host, e.Context, nodeID(t, e), e.Manager, proxy, nodeID(t, local))
 		}
 	}
 	t.Run("host option", func(t *testing.T) { check(t, sw.ConnectOptions{Host: proxy}) })
@@ -129,9 +129,9 @@ func TestConnectContextPrecedence(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer e.Close()
-			if e.Host != tt.wantHost || e.Context != tt.wantContext || e.NodeID != local.NodeID {
+			if e.Host != tt.wantHost || e.Context != tt.wantContext || nodeID(t, e) != nodeID(t, local) {
 				t.Errorf("got %s (context %q, node %s), want %s (context %q, node %s)",
-					e.Host, e.Context, e.NodeID, tt.wantHost, tt.wantContext, local.NodeID)
+					e.Host, e.Context, nodeID(t, e), tt.wantHost, tt.wantContext, nodeID(t, local))
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
@@ -68,6 +71,10 @@ func TestRemoteTCPAddress(t *testing.T) {
 	proxy := enginetest.NewCutProxy(t).Host
 	cfg := t.TempDir()
 	wantNodes := nodesWithoutTasks(remoteRun(t, remoteEnv(cfg), "nodes"))
+	info, err := e.Client().Info(context.Background(), client.InfoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	ways := []struct {
 		name string
@@ -81,7 +88,7 @@ func TestRemoteTCPAddress(t *testing.T) {
 	for _, way := range ways {
 		t.Run(way.name, func(t *testing.T) {
 			version := remoteRun(t, way.env, append([]string{"version"}, way.args...)...)
-			if !strings.Contains(version, "engine: "+e.ServerVersion+" at "+proxy+", API") {
+			if !strings.Contains(version, "engine: "+info.Info.ServerVersion+" at "+proxy+", API") {
 				t.Errorf("version does not name %s:\n%s", proxy, version)
 			}
 			if nodes := nodesWithoutTasks(remoteRun(t, way.env, append([]string{"nodes"}, way.args...)...)); nodes != wantNodes {
