@@ -1,6 +1,7 @@
 package swarm
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,9 +20,23 @@ func statusTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 }
 
+// buffered runs write through one buffer: a tabwriter writes cell by cell,
+// and to a terminal or a pipe each cell would be a system call of its own.
+func buffered(w io.Writer, write func(io.Writer) error) error {
+	bw := bufio.NewWriter(w)
+	if err := write(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
 // WriteStatus prints the services table, then the failing slots with their
 // full errors, then the messages of updates that did not complete.
 func WriteStatus(w io.Writer, s Snapshot) error {
+	return buffered(w, func(w io.Writer) error { return writeStatus(w, s) })
+}
+
+func writeStatus(w io.Writer, s Snapshot) error {
 	tw := statusTable(w)
 	fmt.Fprintln(tw, "NAME\tMODE\tREPLICAS\tIMAGE\tUPDATE\tHEALTH\tPORTS")
 	for i := range s.Services {
@@ -129,6 +144,10 @@ func ageText(d time.Duration) string {
 
 // WriteStacks prints the stacks list.
 func WriteStacks(w io.Writer, stacks []StackSummary) error {
+	return buffered(w, func(w io.Writer) error { return writeStacks(w, stacks) })
+}
+
+func writeStacks(w io.Writer, stacks []StackSummary) error {
 	tw := statusTable(w)
 	fmt.Fprintln(tw, "STACK\tSERVICES\tTASKS")
 	for _, s := range stacks {
@@ -139,6 +158,10 @@ func WriteStacks(w io.Writer, stacks []StackSummary) error {
 
 // WriteNodes prints the nodes table; the leader's role says so.
 func WriteNodes(w io.Writer, nodes []Node) error {
+	return buffered(w, func(w io.Writer) error { return writeNodes(w, nodes) })
+}
+
+func writeNodes(w io.Writer, nodes []Node) error {
 	tw := statusTable(w)
 	fmt.Fprintln(tw, "HOSTNAME\tROLE\tAVAILABILITY\tSTATUS\tENGINE\tTASKS")
 	for _, n := range nodes {
