@@ -305,25 +305,29 @@ func (w *watcher) readFailed(ctx context.Context, err error) {
 	w.emit(ctx, WatchUpdate{Snapshot: w.last, Err: err})
 }
 
-// read is ReadStack with the node list cached between node events.
+// read is ReadStack with the node list cached between node events: the
+// lists are fetched at once, so the UI's first frame waits for the slowest
+// one rather than for all three in turn.
 func (w *watcher) read(ctx context.Context) (Snapshot, error) {
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	services, err := w.e.StackServices(ctx, w.stack)
+	var services []swarm.Service
+	var tasks []swarm.Task
+	nodes, readNodes := w.nodes, w.nodes == nil || w.nodesStale
+	err := inParallel(
+		func() (err error) { services, err = w.e.listServices(ctx, stackFilter(w.stack), true); return err },
+		func() (err error) { tasks, err = w.e.stackTasks(ctx, w.stack); return err },
+		func() (err error) {
+			if readNodes {
+				nodes, err = w.e.listNodes(ctx)
+			}
+			return err
+		},
+	)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	tasks, err := w.e.stackTasks(ctx, w.stack)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	if w.nodes == nil || w.nodesStale {
-		res, err := w.e.api.NodeList(ctx, client.NodeListOptions{})
-		if err != nil {
-			return Snapshot{}, err
-		}
-		w.nodes, w.nodesStale = res.Items, false
-	}
+	w.nodes, w.nodesStale = nodes, false
 	return BuildSnapshot(w.stack, services, tasks, w.nodes, time.Now()), nil
 }
 
