@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // Run shows the UI until the user quits. A panic anywhere in the model
@@ -15,7 +16,10 @@ import (
 // with the details, instead of a stack trace over a half-drawn screen.
 func Run(ctx context.Context, be Backend, opts Options) error {
 	m := &safeModel{inner: New(ctx, be, opts)}
-	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	// lipgloss detected the terminal's colour profile as it loaded (inside
+	// tmux that runs `tmux info`); Bubble Tea would detect it again, on the
+	// way to the first frame.
+	_, err := tea.NewProgram(m, tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile)).Run()
 	if m.crash != nil {
 		return m.crash
 	}
