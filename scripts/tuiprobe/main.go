@@ -205,7 +205,12 @@ func newTmux(name, size string) (*tmux, error) {
 	t := &tmux{name: name}
 	// An idle pane first, so starting the command below does not include
 	// starting the tmux server or the session.
-	_, err = t.run("new-session", "-d", "-s", t.name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "sleep 3600")
+	if _, err = t.run("new-session", "-d", "-s", t.name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "sleep 3600"); err != nil {
+		return nil, err
+	}
+	// A command that prints and exits (docker stack services) keeps its
+	// output on screen, so it is timed the same way as the TUI.
+	_, err = t.run("set-option", "-t", t.name, "remain-on-exit", "on")
 	return t, err
 }
 
