@@ -49,9 +49,14 @@ func decodeNodes(data []byte) ([]swarm.Node, error) {
 // code), desired state, job iteration, and of the spec the container's image
 // and healthcheck command. The rest is left zero, so these tasks are for
 // reading the stack, not for writing back.
+//
+// Their strings are not copied: they point into data, which they keep alive
+// as long as the snapshot built from them (a body per read, dropped with the
+// snapshot it made). That saves about ten allocations a task, two thirds of
+// all the read path made.
 func decodeTasks(data []byte) ([]swarm.Task, error) {
 	var raw []taskJSON
-	if err := gojson.Unmarshal(data, &raw); err != nil {
+	if err := gojson.UnmarshalWithOption(data, &raw, gojson.DecodeNoCopyString()); err != nil {
 		return nil, err
 	}
 	out := make([]swarm.Task, len(raw))
