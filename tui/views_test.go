@@ -8,7 +8,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/internal/fakebe"
+	"github.com/swarmtop/swarmtop/tui/render"
 )
 
 func TestStackViewGolden(t *testing.T) {
@@ -140,3 +142,20 @@ func TestBackgroundColourRebuildsStyles(t *testing.T) {
 type lightGrey struct{}
 
 func (lightGrey) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
+
+// Ages move on without a new snapshot: the view wakes when the first shown
+// age changes, and a stale wake-up changes nothing.
+func TestTaskAgesMoveOnWithoutASnapshot(t *testing.T) {
+	h := newHarness(t, Options{Stack: "shop"}, 80, 24)
+	h.wantScreen("celery-beat.1  manager-1  running 2h")
+	shown, _ := render.SlotTasks(h.be.Snapshot.Tasks, "id-celery-beat", false)
+	next := render.NextTaskAgeChange(shown, h.now)
+	if next.IsZero() || !next.After(h.now) || next.Sub(h.now) > time.Hour {
+		t.Fatalf("next age change at %v, now %v: want within the hour", next, h.now)
+	}
+	h.now = next                                       // started 2h ago: 3h from here
+	h.send(common.AgesDue{At: next.Add(-time.Minute)}) // stale: not the pending timer
+	h.wantScreen("celery-beat.1  manager-1  running 2h")
+	h.send(common.AgesDue{At: next})
+	h.wantScreen("celery-beat.1  manager-1  running 3h")
+}

@@ -62,6 +62,29 @@ func Age(t, now time.Time) string {
 	}
 }
 
+// NextAgeChange is when Age(t, ·) next reads differently after now; the
+// zero time for the zero t, whose age is always "-".
+func NextAgeChange(t, now time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	d := now.Sub(t)
+	var unit time.Duration
+	switch {
+	case d < 0:
+		return t.Add(time.Second) // "0s" until a second has passed
+	case d < time.Minute:
+		unit = time.Second
+	case d < time.Hour:
+		unit = time.Minute
+	case d < 48*time.Hour:
+		unit = time.Hour
+	default:
+		unit = 24 * time.Hour
+	}
+	return now.Add(unit - d%unit)
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"

@@ -90,3 +90,37 @@ func TestAge(t *testing.T) {
 		t.Error("zero time")
 	}
 }
+
+// NextAgeChange is the first moment Age reads differently: checked against
+// Age itself, a tick before and at the moment.
+func TestNextAgeChange(t *testing.T) {
+	tests := []struct {
+		age, wantIn time.Duration
+	}{
+		{-500 * time.Millisecond, 1500 * time.Millisecond}, // "0s" until a second has passed
+		{0, time.Second},
+		{14*time.Second + 300*time.Millisecond, 700 * time.Millisecond},
+		{59 * time.Second, time.Second}, // 59s → 1m
+		{3*time.Minute + 20*time.Second, 40 * time.Second},
+		{59*time.Minute + 59*time.Second, time.Second}, // 59m → 1h
+		{5*time.Hour + 30*time.Minute, 30 * time.Minute},
+		{47*time.Hour + 30*time.Minute, 30 * time.Minute}, // 47h → 2d
+		{72*time.Hour + time.Hour, 23 * time.Hour},
+	}
+	for _, tt := range tests {
+		started := now.Add(-tt.age)
+		next := NextAgeChange(started, now)
+		if got := next.Sub(now); got != tt.wantIn {
+			t.Errorf("age %v: next change in %v, want %v", tt.age, got, tt.wantIn)
+		}
+		if before := next.Add(-time.Millisecond); Age(started, before) != Age(started, now) {
+			t.Errorf("age %v: Age changed before %v", tt.age, next)
+		}
+		if Age(started, next) == Age(started, now) {
+			t.Errorf("age %v: Age still %s at %v", tt.age, Age(started, now), next)
+		}
+	}
+	if !NextAgeChange(time.Time{}, now).IsZero() {
+		t.Error("the zero time's age never changes")
+	}
+}

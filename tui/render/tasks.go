@@ -35,6 +35,18 @@ func TaskRow(t swarm.Task, restarts int, now time.Time) Row {
 	}
 }
 
+// NextTaskAgeChange is the first NextAgeChange of the tasks' ages as
+// TaskRow shows them; zero when there are none.
+func NextTaskAgeChange(tasks []swarm.Task, now time.Time) time.Time {
+	var first time.Time
+	for _, t := range tasks {
+		if next := NextAgeChange(t.Since, now); !next.IsZero() && (first.IsZero() || next.Before(first)) {
+			first = next
+		}
+	}
+	return first
+}
+
 // SlotName is service.slot, or service@node for global services.
 func SlotName(t swarm.Task) string {
 	if t.Slot == 0 {

@@ -39,6 +39,7 @@ type Model struct {
 	services table.Model
 	tasks    table.Model
 	shown    []swarm.Task // the tasks pane's rows, in order
+	ages     common.AgeTimer
 	spinner  spinner.Model
 	keys     keyMap
 	drift    *drift.Tracker // nil unless opened with the stack file
@@ -98,31 +99,43 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(common.Tag(m.id, live.Start(m.ctx, m.be, m.name)), common.Tag(m.id, m.spinner.Tick))
 }
 
-// Update handles the watch, keys and the mouse.
+// Update handles the watch, keys and the mouse, then keeps the shown
+// tasks' ages ticking.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	cmd := m.update(msg)
+	now := m.c.Now()
+	return m, tea.Batch(cmd, common.Tag(m.id, m.ages.Follow(now, render.NextTaskAgeChange(m.shown, now))))
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case live.Msg:
-		return m, m.onWatch(msg)
+		return m.onWatch(msg)
+	case common.AgesDue:
+		if m.ages.Due(msg) {
+			m.refreshTasks()
+		}
+		return nil
 	case drift.Result, drift.Due:
-		return m, m.onDrift(msg)
+		return m.onDrift(msg)
 	case spinner.TickMsg:
 		if m.state.Loaded {
-			return m, nil // stop ticking once there is data: no idle redraws over SSH
+			return nil // stop ticking once there is data: no idle redraws over SSH
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, common.Tag(m.id, cmd)
+		return common.Tag(m.id, cmd)
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	case tea.MouseClickMsg:
 		m.onClick(msg.Mouse().Y)
-		return m, nil
+		return nil
 	case tea.MouseWheelMsg:
 		_, cmd := m.active().Update(msg)
 		m.refreshTasks()
-		return m, cmd
+		return cmd
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) onWatch(msg live.Msg) tea.Cmd {

@@ -43,6 +43,7 @@ type Model struct {
 	history bool
 	table   table.Model
 	shown   []swarm.Task
+	ages    common.AgeTimer
 	keys    keyMap
 	width   int
 	height  int
@@ -89,24 +90,35 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{m.keys.History, a.Logs, a.Inspect}, {a.Scale, a.Restart, a.Rollback, a.Image}, m.keys.Nav.Bindings()}
 }
 
-// Update handles the watch, keys and the mouse.
+// Update handles the watch, keys and the mouse, then keeps the shown
+// tasks' ages ticking.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	cmd := m.update(msg)
+	now := m.c.Now()
+	return m, tea.Batch(cmd, common.Tag(m.id, m.ages.Follow(now, render.NextTaskAgeChange(m.shown, now))))
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case live.Msg:
 		if msg.Closed {
-			return m, nil
+			return nil
 		}
 		m.state.Apply(msg)
 		m.refresh()
-		return m, common.Tag(m.id, live.Next(msg))
+		return common.Tag(m.id, live.Next(msg))
+	case common.AgesDue:
+		if m.ages.Due(msg) {
+			m.refresh()
+		}
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	case tea.MouseClickMsg:
 		m.table.Click(msg.Mouse().Y - 1)
 	case tea.MouseWheelMsg:
 		m.table.Update(msg)
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {

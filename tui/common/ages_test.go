@@ -1,0 +1,42 @@
+package common
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAgeTimerKeepsOneTimerForTheFirstChange(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	var a AgeTimer
+	if a.Follow(now, time.Time{}) != nil {
+		t.Error("no ages shown: no timer")
+	}
+	hour := now.Add(time.Hour)
+	if a.Follow(now, hour) == nil {
+		t.Fatal("first follow: want a timer")
+	}
+	if a.Follow(now, hour) != nil || a.Follow(now, hour.Add(time.Minute)) != nil {
+		t.Error("a timer due by then already runs: want none")
+	}
+	soon := now.Add(20 * time.Millisecond)
+	cmd := a.Follow(now, soon)
+	if cmd == nil {
+		t.Fatal("an earlier change: want a new timer")
+	}
+	msg, ok := cmd().(AgesDue)
+	if !ok || !msg.At.Equal(soon) {
+		t.Fatalf("timer sent %#v, want AgesDue at %v", msg, soon)
+	}
+	if a.Due(AgesDue{At: hour}) {
+		t.Error("the replaced hour timer is stale")
+	}
+	if !a.Due(msg) {
+		t.Error("the pending timer is due")
+	}
+	if a.Due(msg) {
+		t.Error("a timer is due once")
+	}
+	if a.Follow(now, hour) == nil {
+		t.Error("after it fired, following again needs a new timer")
+	}
+}
