@@ -42,6 +42,9 @@ func (e *EngineLostError) Error() string {
 
 func (e *EngineLostError) Unwrap() error { return e.Err }
 
+// ExitCode is that of an engine that cannot be reached at all.
+func (e *EngineLostError) ExitCode() int { return 3 }
+
 // LostEngine returns the first verdict's *EngineLostError, or nil when the
 // engine never went away.
 func LostEngine(verdicts []Verdict) *EngineLostError {

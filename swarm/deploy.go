@@ -191,6 +191,9 @@ func (e *Engine) ApplyDeploy(ctx context.Context, plan *DeployPlan) (*DeployResu
 		action, detail, err := step.run(ctx, d)
 		e.auditStep(&res, *obj, written, action, detail, err)
 		if err != nil {
+			if EngineLost(err) {
+				err = &EngineLostError{Host: e.Host, Err: err} // exit 3, naming the engine
+			}
 			obj.Action, obj.Detail = ObjectFailed, err.Error()
 			markNotAttempted(&res, plan.steps, ran)
 			return &res, &DeployError{Object: *obj, Err: err}
@@ -225,7 +228,8 @@ func (e *DeployError) Error() string {
 
 func (e *DeployError) Unwrap() error { return e.Err }
 
-// ExitCode is 1, or the wrapped error's own (2 for a file that must change).
+// ExitCode is 1, or the wrapped error's own (2 for a file that must change,
+// 3 for an engine lost on the way).
 func (e *DeployError) ExitCode() int {
 	var coded interface{ ExitCode() int }
 	if errors.As(e.Err, &coded) {
@@ -284,12 +288,19 @@ type JobFailedError struct {
 }
 
 func (e *JobFailedError) Error() string {
+	if lost := LostEngine([]Verdict{e.Verdict}); lost != nil {
+		return fmt.Sprintf("job %s: %v; the job goes on in the swarm, no other service was changed", e.Verdict.Service, lost)
+	}
 	msg := fmt.Sprintf("job %s %s: %s", e.Verdict.Service, e.Verdict.Kind, e.Verdict.Message)
 	if len(e.Verdict.TaskErrors) > 0 {
 		msg += "; task errors: " + strings.Join(e.Verdict.TaskErrors, "; ")
 	}
 	return msg + "; no other service was changed"
 }
+
+// Unwrap is why the wait ended early, if it did: an *EngineLostError, whose
+// exit status (3) the deploy then ends with.
+func (e *JobFailedError) Unwrap() error { return e.Verdict.Err }
 
 // addObject appends an object and returns its index.
 func (p *DeployPlan) addObject(o DeployObject) int {

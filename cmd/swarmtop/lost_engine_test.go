@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,6 +56,59 @@ func TestRestartReportsALostEngine(t *testing.T) {
 		t.Errorf("stderr has %d lines, want one:\n%s", lines, stderr)
 	}
 	t.Logf("exit %d %s after the cut: %s", code, took.Round(100*time.Millisecond), stderr)
+}
+
+// TestDeployReportsALostEngine cuts the engine under `swarmtop deploy`,
+// once as it starts writing and once while it waits for the job that must
+// complete before anything else changes: exit 3 and one line saying so,
+// and the rest of the stack untouched.
+func TestDeployReportsALostEngine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		cutWhen string // the stdout text after which the engine goes
+		want    []string
+	}{
+		{"as it writes", "plan for stack", []string{"deploy stopped at ", "lost the engine at "}},
+		{"while its job runs", "1:running", []string{"job migrate: lost the engine at ", "no other service was changed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := enginetest.Engine(t)
+			stack := enginetest.Stack(t, e)
+			file := filepath.Join(t.TempDir(), "stack.yml")
+			// Long enough to outlast the 10 s the wait gives a lost engine;
+			// the clean-up waits for it too (a removed job's task runs on).
+			slowJob := strings.Replace(deployTestStack, "STANDIN_MIGRATE_TIME: 1s", "STANDIN_MIGRATE_TIME: 20s", 1)
+			if err := os.WriteFile(file, []byte(slowJob), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			proxy := enginetest.NewCutProxy(t)
+			p := startSwarmtop(t, []string{"DOCKER_HOST=" + proxy.Host}, "deploy", "-c", file, "-s", stack)
+			p.waitStdout(t, tt.cutWhen, 60*time.Second)
+
+			proxy.Cut()
+			cut := time.Now()
+			code := p.wait(t, 20*time.Second)
+			t.Logf("exit %d %s after the cut", code, time.Since(cut).Round(100*time.Millisecond))
+			stderr := p.stderr.String()
+			if code != 3 {
+				t.Errorf("exit %d, want 3; stderr:\n%s", code, stderr)
+			}
+			for _, want := range append(tt.want, proxy.Host) {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			if lines := strings.Count(strings.TrimRight(stderr, "\n"), "\n") + 1; lines != 1 {
+				t.Errorf("stderr has %d lines, want one:\n%s", lines, stderr)
+			}
+			if _, err := e.FindService(context.Background(), stack, "web"); err == nil {
+				t.Error("web was created although its job never completed")
+			}
+		})
+	}
 }
 
 // TestLogsFollowResumesAfterALostEngine cuts the engine under `swarmtop
