@@ -9,6 +9,10 @@
 //	    in tmux: wait for -ready, type TEXT and Enter, wait for -opened, then
 //	    press K repeatedly and time each until the screen matches -on (then
 //	    -off, alternately); meanwhile sample the process's RSS every second
+//	tuiprobe ticker -fps 60 -for 30s
+//	    the CPU this process uses doing nothing but waking on a time.Ticker
+//	    at -fps: the floor of any Bubble Tea v2 program's idle CPU on this
+//	    machine, since its renderer flushes on such a ticker (60 per second)
 //
 // Screens are read with `tmux capture-pane` every 5 ms, so a figure
 // includes up to 5 ms of polling and tmux's own time to parse the output.
@@ -23,6 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -30,7 +35,7 @@ const poll = 5 * time.Millisecond
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: tuiprobe frame|idle|keys [flags] -- CMD…")
+		fail("usage: tuiprobe frame|idle|keys|ticker [flags] [-- CMD…]")
 	}
 	var err error
 	switch os.Args[1] {
@@ -40,6 +45,8 @@ func main() {
 		err = idle(os.Args[2:])
 	case "keys":
 		err = keys(os.Args[2:])
+	case "ticker":
+		err = ticker(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown subcommand %q", os.Args[1])
 	}
@@ -312,4 +319,29 @@ func rssMB(pid int) float64 {
 		}
 	}
 	return 0
+}
+
+// ticker: the CPU a bare frame clock costs here, for comparison with idle.
+func ticker(args []string) error {
+	fs := flag.NewFlagSet("ticker", flag.ExitOnError)
+	fps := fs.Int("fps", 60, "wake-ups per second")
+	period := fs.Duration("for", 30*time.Second, "measure for")
+	fs.Parse(args)
+	t := time.NewTicker(time.Second / time.Duration(*fps))
+	defer t.Stop()
+	cpu0, start := selfCPU(), time.Now()
+	for time.Since(start) < *period {
+		<-t.C
+	}
+	used := selfCPU() - cpu0
+	fmt.Printf("a bare %d/s Go ticker: cpu %.2f %% (%.3f s in %s)\n", *fps,
+		float64(used)/float64(time.Since(start))*100, used.Seconds(), *period)
+	return nil
+}
+
+// selfCPU is this process's user and system time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
