@@ -48,7 +48,8 @@ func newScaleCommand(g *globalFlags) *cobra.Command {
 					return err
 				}
 			}
-			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
+			// The arguments are read into targets already, before connecting.
+			return runAct(cmd, g, f, args, func(ctx context.Context, e *swarm.Engine, stack string, _ []string) (actResult, error) {
 				changes, err := e.Scale(ctx, stack, targets)
 				if err == nil && st != nil {
 					writeReplicasBack(cmd.OutOrStdout(), cmd.ErrOrStderr(), st, stack, targets)
@@ -107,85 +108,72 @@ func parseScaleArgs(args []string) (map[string]uint64, error) {
 }
 
 func newRestartCommand(g *globalFlags) *cobra.Command {
-	var f actFlags
-	cmd := &cobra.Command{
-		Use:         "restart SERVICE...",
-		Annotations: mutating(),
-		Short:       "Replace every task of services, rolling as their update config says (docker service update --force)",
-		Example:     "  swarmtop restart web celery-worker -s shop",
-		Args:        inputArgs(cobra.MinimumNArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
-				changes, err := e.Restart(ctx, stack, args)
-				return actResult{changes: changes}, err
-			})
-		},
-	}
-	f.register(cmd)
-	return cmd
+	return newActCommand(g, &cobra.Command{
+		Use:     "restart SERVICE...",
+		Short:   "Replace every task of services, rolling as their update config says (docker service update --force)",
+		Example: "  swarmtop restart web celery-worker -s shop",
+		Args:    inputArgs(cobra.MinimumNArgs(1)),
+	}, func(ctx context.Context, e *swarm.Engine, stack string, args []string) (actResult, error) {
+		changes, err := e.Restart(ctx, stack, args)
+		return actResult{changes: changes}, err
+	})
 }
 
 func newImageCommand(g *globalFlags) *cobra.Command {
-	var f actFlags
-	cmd := &cobra.Command{
-		Use:         "image SERVICE IMAGE",
-		Annotations: mutating(),
-		Short:       "Run a service on another image and wait for the rolling update",
-		Example:     "  swarmtop image web registry.example.com/shop/django:43 -s shop",
-		Args:        inputArgs(cobra.ExactArgs(2)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
-				change, err := e.SetImage(ctx, stack, args[0], args[1])
-				if err != nil {
-					return actResult{}, err
-				}
-				return actResult{changes: []swarm.Change{change}}, nil
-			})
-		},
-	}
-	f.register(cmd)
-	return cmd
+	return newActCommand(g, &cobra.Command{
+		Use:     "image SERVICE IMAGE",
+		Short:   "Run a service on another image and wait for the rolling update",
+		Example: "  swarmtop image web registry.example.com/shop/django:43 -s shop",
+		Args:    inputArgs(cobra.ExactArgs(2)),
+	}, func(ctx context.Context, e *swarm.Engine, stack string, args []string) (actResult, error) {
+		change, err := e.SetImage(ctx, stack, args[0], args[1])
+		if err != nil {
+			return actResult{}, err
+		}
+		return actResult{changes: []swarm.Change{change}}, nil
+	})
 }
 
 func newReleaseCommand(g *globalFlags) *cobra.Command {
-	var f actFlags
 	var from string
-	cmd := &cobra.Command{
-		Use:         "release TAG [--from OLDTAG]",
-		Annotations: mutating(),
-		Short:       "Move every service on the stack's release tag to a new tag in one step",
+	cmd := newActCommand(g, &cobra.Command{
+		Use:   "release TAG [--from OLDTAG]",
+		Short: "Move every service on the stack's release tag to a new tag in one step",
 		Long: "release gives every service whose image carries the old tag the same image with the new\n" +
 			"tag, and leaves services on other tags (memcached:1.6-alpine) alone. The old tag is the one\n" +
 			"most services share unless --from names it.",
 		Example: "  swarmtop release 43 -s shop\n" +
 			"  swarmtop release 43 --from 42 -c stack.yml",
 		Args: inputArgs(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
-				changes, skipped, err := e.Release(ctx, stack, args[0], from)
-				return actResult{changes: changes, skipped: skipped}, err
-			})
-		},
-	}
+	}, func(ctx context.Context, e *swarm.Engine, stack string, args []string) (actResult, error) {
+		changes, skipped, err := e.Release(ctx, stack, args[0], from)
+		return actResult{changes: changes, skipped: skipped}, err
+	})
 	cmd.Flags().StringVar(&from, "from", "", "the tag to move away from (default: the tag most services share)")
-	f.register(cmd)
 	return cmd
 }
 
 func newRollbackCommand(g *globalFlags) *cobra.Command {
+	return newActCommand(g, &cobra.Command{
+		Use:     "rollback SERVICE...",
+		Short:   "Restore services' previous spec (swarm keeps one) and wait until it runs",
+		Example: "  swarmtop rollback web -s shop",
+		Args:    inputArgs(cobra.MinimumNArgs(1)),
+	}, func(ctx context.Context, e *swarm.Engine, stack string, args []string) (actResult, error) {
+		changes, err := e.Rollback(ctx, stack, args)
+		return actResult{changes: changes}, err
+	})
+}
+
+// newActCommand completes an acting command whose input is all in its
+// arguments: it marks cmd mutating (the --read-only guard), adds --detach
+// and runs act through runAct with the arguments. scale, which checks its
+// input before connecting, wires itself.
+func newActCommand(g *globalFlags, cmd *cobra.Command, act actFunc) *cobra.Command {
 	var f actFlags
-	cmd := &cobra.Command{
-		Use:         "rollback SERVICE...",
-		Annotations: mutating(),
-		Short:       "Restore services' previous spec (swarm keeps one) and wait until it runs",
-		Example:     "  swarmtop rollback web -s shop",
-		Args:        inputArgs(cobra.MinimumNArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAct(cmd, g, f, func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error) {
-				changes, err := e.Rollback(ctx, stack, args)
-				return actResult{changes: changes}, err
-			})
-		},
+	cmd.Annotations = mutating()
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runAct(cmd, g, f, args, act)
 	}
 	f.register(cmd)
 	return cmd
@@ -216,21 +204,18 @@ type actResult struct {
 	skipped []swarm.SkippedService
 }
 
-type actFunc func(ctx context.Context, e *swarm.Engine, stack string) (actResult, error)
+// actFunc makes the change on the stack; args are the command's arguments.
+type actFunc func(ctx context.Context, e *swarm.Engine, stack string, args []string) (actResult, error)
 
 // runAct resolves the stack, connects, acts, prints what changed (also what
 // changed before an error) and follows the changes to their verdicts.
-func runAct(cmd *cobra.Command, g *globalFlags, f actFlags, act actFunc) error {
-	stack, err := stackName(cmd, g)
-	if err != nil {
-		return err
-	}
-	e, err := connect(cmd, g)
+func runAct(cmd *cobra.Command, g *globalFlags, f actFlags, args []string, act actFunc) error {
+	stack, e, err := connectStack(cmd, g)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	res, err := act(cmd.Context(), e, stack)
+	res, err := act(cmd.Context(), e, stack, args)
 	out := cmd.OutOrStdout()
 	writeChanges(out, res)
 	if err != nil {

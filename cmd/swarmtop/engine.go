@@ -47,3 +47,18 @@ func stackName(cmd *cobra.Command, g *globalFlags) (string, error) {
 	}
 	return st.Name, nil
 }
+
+// connectStack resolves the stack name, then connects; the caller closes
+// the engine. The name comes first so that a missing or broken stack file
+// is reported as bad input without trying the engine.
+func connectStack(cmd *cobra.Command, g *globalFlags) (string, *swarm.Engine, error) {
+	stack, err := stackName(cmd, g)
+	if err != nil {
+		return "", nil, err
+	}
+	e, err := connect(cmd, g)
+	if err != nil {
+		return "", nil, err
+	}
+	return stack, e, nil
+}

@@ -58,11 +58,7 @@ func runLogs(cmd *cobra.Command, g *globalFlags, f *logsFlags, services []string
 	if err != nil {
 		return badInput(err)
 	}
-	stack, err := stackName(cmd, g)
-	if err != nil {
-		return err
-	}
-	e, err := connect(cmd, g)
+	stack, e, err := connectStack(cmd, g)
 	if err != nil {
 		return err
 	}

@@ -52,11 +52,7 @@ type statusJSON struct {
 }
 
 func showStack(cmd *cobra.Command, g *globalFlags, asJSON bool) error {
-	stack, err := stackName(cmd, g)
-	if err != nil {
-		return err
-	}
-	e, err := connect(cmd, g)
+	stack, e, err := connectStack(cmd, g)
 	if err != nil {
 		return err
 	}
