@@ -8,12 +8,12 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/keys"
 	"github.com/swarmtop/swarmtop/tui/render"
+	"github.com/swarmtop/swarmtop/tui/scroll"
 	"github.com/swarmtop/swarmtop/tui/table"
 )
 
@@ -66,24 +66,14 @@ func (m *Model) Update(msg tea.Msg) bool {
 	return false
 }
 
+// key scrolls on a nav key; scroll's clamping stops top and bottom at the
+// first and last page.
 func (m *Model) key(msg tea.KeyPressMsg) bool {
-	switch {
-	case key.Matches(msg, m.Nav.Up):
-		m.scroll(-1)
-	case key.Matches(msg, m.Nav.Down):
-		m.scroll(1)
-	case key.Matches(msg, m.Nav.PageUp):
-		m.scroll(-m.page())
-	case key.Matches(msg, m.Nav.PageDown):
-		m.scroll(m.page())
-	case key.Matches(msg, m.Nav.Top):
-		m.offset = 0
-	case key.Matches(msg, m.Nav.Bottom):
-		m.scroll(len(m.lines))
-	default:
-		return false
+	n, ok := scroll.Step(m.Nav, msg, m.page(), len(m.lines))
+	if ok {
+		m.scroll(n)
 	}
-	return true
+	return ok
 }
 
 // Bindings are the pager's keys for help.
@@ -97,7 +87,8 @@ func (m Model) View() string {
 	out := make([]string, 0, m.height)
 	end := min(m.offset+m.page(), len(m.lines))
 	for _, l := range m.lines[m.offset:end] {
-		out = append(out, m.style(l.Tone).Render(table.Pad(ansi.Truncate(l.Text, m.width, "…"), m.width)))
+		text := table.Pad(ansi.Truncate(l.Text, m.width, "…"), m.width)
+		out = append(out, table.ToneStyle(m.c.Styles, l.Tone).Render(text))
 	}
 	for len(out) < m.page() {
 		out = append(out, "")
@@ -108,19 +99,4 @@ func (m Model) View() string {
 	}
 	out = append(out, m.c.Styles.Muted.Render(table.Pad(pos+" · ↑/↓ pgup/pgdn scroll", m.width)))
 	return strings.Join(out, "\n")
-}
-
-func (m Model) style(t render.Tone) lipgloss.Style {
-	s := m.c.Styles
-	switch t {
-	case render.ToneOK:
-		return s.OK
-	case render.ToneWarning:
-		return s.Warning
-	case render.ToneDanger:
-		return s.Danger
-	case render.ToneMuted:
-		return s.Muted
-	}
-	return s.Row
 }

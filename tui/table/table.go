@@ -14,6 +14,8 @@ import (
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/keys"
 	"github.com/swarmtop/swarmtop/tui/render"
+	"github.com/swarmtop/swarmtop/tui/scroll"
+	"github.com/swarmtop/swarmtop/tui/styles"
 )
 
 // Model is a table with a cursor. The zero cursor is the first visible row.
@@ -139,26 +141,15 @@ func (m *Model) Update(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 
 func (m *Model) updateKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	page := max(m.bodyHeight()-1, 1)
-	switch {
-	case key.Matches(msg, m.keys.Up):
-		m.move(-1)
-	case key.Matches(msg, m.keys.Down):
-		m.move(1)
-	case key.Matches(msg, m.keys.PageUp):
-		m.move(-page)
-	case key.Matches(msg, m.keys.PageDown):
-		m.move(page)
-	case key.Matches(msg, m.keys.Top):
-		m.move(-len(m.visible))
-	case key.Matches(msg, m.keys.Bottom):
-		m.move(len(m.visible))
-	case key.Matches(msg, m.keys.Filter):
+	if n, ok := scroll.Step(m.keys, msg, page, len(m.visible)); ok {
+		m.move(n)
+		return true, nil
+	}
+	if key.Matches(msg, m.keys.Filter) {
 		m.filtering = true
 		return true, m.filter.Focus()
-	default:
-		return false, nil
 	}
-	return true, nil
+	return false, nil
 }
 
 // updateFilter edits the filter: enter keeps it, esc clears it.
@@ -296,11 +287,12 @@ func (m Model) renderRow(r render.Row, w []int, selected bool) string {
 	case selected:
 		return m.c.Styles.Highlight.Render(line)
 	}
-	return m.toneStyle(r.Tone).Render(line)
+	return ToneStyle(m.c.Styles, r.Tone).Render(line)
 }
 
-func (m Model) toneStyle(t render.Tone) lipgloss.Style {
-	s := m.c.Styles
+// ToneStyle is the style for a row or line of tone t. The table and the
+// pager both use it, so a warning looks the same in a table and a report.
+func ToneStyle(s *styles.Styles, t render.Tone) lipgloss.Style {
 	switch t {
 	case render.ToneOK:
 		return s.OK
