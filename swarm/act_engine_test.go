@@ -13,7 +13,6 @@ import (
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
@@ -352,11 +351,7 @@ func TestConvergeFailsWhenRestartPolicyGivesUp(t *testing.T) {
 // actSetup gives a test the engine, its own stack and a deadline.
 func actSetup(t *testing.T) (*sw.Engine, string, context.Context) {
 	t.Helper()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return e, stack, ctx
+	return engineSetup(t, 2*time.Minute)
 }
 
 // actSpec is a stand-in service that stops at once and updates every task

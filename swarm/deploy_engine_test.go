@@ -117,18 +117,11 @@ func checkStackLabels(ctx context.Context, t *testing.T, e *sw.Engine, stack str
 
 func TestDeployKeepsLiveReplicasUnlessReset(t *testing.T) {
 	t.Parallel()
-	e, stack, ctx := depSetup(t)
-	file := depWriteStack(t, t.TempDir())
-	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, file), sw.DeployOptions{})
-	depConverge(ctx, t, e, res.Changes)
+	e, stack, ctx, dir := depDeployed(t)
+	file := filepath.Join(dir, "stack.yml")
 
 	// Someone scales web to 3 during an incident, with the raw client.
-	web := depServices(ctx, t, e, stack)["web"]
-	three := uint64(3)
-	web.Spec.Mode.Replicated.Replicas = &three
-	if _, err := e.Client().ServiceUpdate(ctx, web.ID, client.ServiceUpdateOptions{Version: web.Meta.Version, Spec: web.Spec}); err != nil {
-		t.Fatal(err)
-	}
+	rawScale(ctx, t, e.Client(), depServices(ctx, t, e, stack)["web"].ID, 3)
 	scaled := depServices(ctx, t, e, stack)["web"]
 
 	kept := depDeploy(ctx, t, e, depLoad(t, stack, nil, file), sw.DeployOptions{})
@@ -155,10 +148,7 @@ func TestDeployKeepsLiveReplicasUnlessReset(t *testing.T) {
 
 func TestDeployFailingJobStopsBeforeOtherServices(t *testing.T) {
 	t.Parallel()
-	e, stack, ctx := depSetup(t)
-	dir := t.TempDir()
-	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, depWriteStack(t, dir)), sw.DeployOptions{})
-	depConverge(ctx, t, e, res.Changes)
+	e, stack, ctx, dir := depDeployed(t)
 	before := depServices(ctx, t, e, stack)
 
 	// The new release's migration fails; web would move to the new image.
@@ -201,7 +191,7 @@ func TestDeployFailingJobStopsBeforeOtherServices(t *testing.T) {
 
 	// The migration fixed: it runs, then web moves to the new image.
 	fixed := depWriteStack(t, dir, "swarmtop/standin:1 # web-image", "swarmtop/standin:2")
-	res = depDeploy(ctx, t, e, depLoad(t, stack, nil, fixed), sw.DeployOptions{})
+	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, fixed), sw.DeployOptions{})
 	if o := depObject(t, res, sw.KindService, "web"); o.Action != sw.ObjectUpdated {
 		t.Errorf("web %s after the fix, want updated", o.Action)
 	}
@@ -210,10 +200,7 @@ func TestDeployFailingJobStopsBeforeOtherServices(t *testing.T) {
 
 func TestDeployPruneRemovesServiceDroppedFromFile(t *testing.T) {
 	t.Parallel()
-	e, stack, ctx := depSetup(t)
-	dir := t.TempDir()
-	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, depWriteStack(t, dir)), sw.DeployOptions{})
-	depConverge(ctx, t, e, res.Changes)
+	e, stack, ctx, dir := depDeployed(t)
 
 	// Drop the worker from the file: its block runs to "networks:" at the top level.
 	data, _ := os.ReadFile(filepath.Join(dir, "stack.yml"))
@@ -242,10 +229,7 @@ func TestDeployPruneRemovesServiceDroppedFromFile(t *testing.T) {
 
 func TestDeployChangedSecretFailsBeforeAnyService(t *testing.T) {
 	t.Parallel()
-	e, stack, ctx := depSetup(t)
-	dir := t.TempDir()
-	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, depWriteStack(t, dir)), sw.DeployOptions{})
-	depConverge(ctx, t, e, res.Changes)
+	e, stack, ctx, dir := depDeployed(t)
 	before := depServices(ctx, t, e, stack)
 
 	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("rotated\n"), 0o644); err != nil {

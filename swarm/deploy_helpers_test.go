@@ -11,7 +11,6 @@ import (
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 	"github.com/swarmtop/swarmtop/stackfile"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
@@ -80,11 +79,18 @@ configs:
 // depSetup connects, names a stack of the test's own and bounds the test.
 func depSetup(t *testing.T) (*sw.Engine, string, context.Context) {
 	t.Helper()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	return e, stack, ctx
+	return engineSetup(t, 3*time.Minute)
+}
+
+// depDeployed is depSetup, then the small stack written into a temporary
+// dir, deployed and converged; it returns the dir with the rest.
+func depDeployed(t *testing.T) (*sw.Engine, string, context.Context, string) {
+	t.Helper()
+	e, stack, ctx := depSetup(t)
+	dir := t.TempDir()
+	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, depWriteStack(t, dir)), sw.DeployOptions{})
+	depConverge(ctx, t, e, res.Changes)
+	return e, stack, ctx, dir
 }
 
 // depWriteStack writes the stack file and the secret and config it reads

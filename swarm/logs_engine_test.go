@@ -45,6 +45,14 @@ func logsCreate(ctx context.Context, t *testing.T, api *client.Client, spec swar
 	return res.ID
 }
 
+// logsStartWeb creates the stack's web service with one stand-in task and
+// waits for the task to run; it returns the service's ID and the task.
+func logsStartWeb(ctx context.Context, t *testing.T, api *client.Client, stack string) (string, swarm.Task) {
+	t.Helper()
+	id := logsCreate(ctx, t, api, logsSpec(stack, "web", "web", 1))
+	return id, logsWaitTasks(ctx, t, api, id, 1, "swarmtop/standin:1")[0]
+}
+
 // logsWaitTasks waits until the service has n tasks in state running with
 // the given image, and every other task of it has ended; it returns them.
 func logsWaitTasks(ctx context.Context, t *testing.T, api *client.Client, serviceID string, n int, image string) []swarm.Task {
@@ -129,11 +137,8 @@ func countByPrefix(lines []sw.LogLine) map[string]int {
 
 func TestLogsMergesServicesInTimeOrder(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
+	e, stack, ctx := engineSetup(t, 60*time.Second)
 	api := e.Client()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	web := logsCreate(ctx, t, api, logsSpec(stack, "web", "web", 2))
 	worker := logsCreate(ctx, t, api, logsSpec(stack, "worker", "celery-worker", 1))
 	logsWaitTasks(ctx, t, api, web, 2, "swarmtop/standin:1")
@@ -185,13 +190,9 @@ func versionsIn(lines []sw.LogLine) []string {
 
 func TestLogsTailSkipsDeadTasks(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
+	e, stack, ctx := engineSetup(t, 60*time.Second)
 	api := e.Client()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	id := logsCreate(ctx, t, api, logsSpec(stack, "web", "web", 1))
-	logsWaitTasks(ctx, t, api, id, 1, "swarmtop/standin:1")
+	id, _ := logsStartWeb(ctx, t, api, stack)
 	time.Sleep(500 * time.Millisecond)
 	logsSetImage(ctx, t, api, id, "swarmtop/standin:2")
 	current := logsWaitTasks(ctx, t, api, id, 1, "swarmtop/standin:2")[0]
@@ -219,13 +220,9 @@ func TestLogsTailSkipsDeadTasks(t *testing.T) {
 
 func TestLogsFollowContinuesAfterTaskReplaced(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
+	e, stack, ctx := engineSetup(t, 60*time.Second)
 	api := e.Client()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	id := logsCreate(ctx, t, api, logsSpec(stack, "web", "web", 1))
-	first := logsWaitTasks(ctx, t, api, id, 1, "swarmtop/standin:1")[0]
+	id, first := logsStartWeb(ctx, t, api, stack)
 
 	s, err := e.Logs(ctx, stack, sw.LogOptions{Services: []string{"web"}, Follow: true, Tail: 0})
 	if err != nil {
@@ -267,11 +264,8 @@ func waitLine(t *testing.T, s *sw.LogStream, what string, match func(sw.LogLine)
 
 func TestLogsHostileOutputArrivesClean(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
+	e, stack, ctx := engineSetup(t, 60*time.Second)
 	api := e.Client()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	// The stand-in prints a bad listen address as is when it fails: a way to
 	// make a real container write escape sequences.
 	hostile := "STANDIN_ADDR=\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07:8000"

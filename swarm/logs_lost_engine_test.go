@@ -1,11 +1,9 @@
 package swarm_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
@@ -15,19 +13,10 @@ import (
 // the outage included, none twice.
 func TestLogsFollowRidesOutALostEngine(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	id := logsCreate(ctx, t, e.Client(), logsSpec(stack, "web", "web", 1))
-	logsWaitTasks(ctx, t, e.Client(), id, 1, "swarmtop/standin:1")
+	e, stack, ctx := engineSetup(t, 2*time.Minute)
+	logsStartWeb(ctx, t, e.Client(), stack)
 
-	proxy := enginetest.NewCutProxy(t)
-	pe, err := sw.Connect(ctx, sw.ConnectOptions{Host: proxy.Host})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pe.Close()
+	proxy, pe := cutEngine(ctx, t)
 	stream, err := pe.Logs(ctx, stack, sw.LogOptions{Follow: true, Tail: 5})
 	if err != nil {
 		t.Fatal(err)

@@ -1,39 +1,23 @@
 package swarm_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
 func TestWatchSeesScaleThenStaysQuiet(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
+	e, stack, ctx := engineSetup(t, 90*time.Second)
 	id := rwCreate(t, e, rwSpec(stack, "web", 1, "web"))[0]
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
 	updates := e.Watch(ctx, stack, sw.WatchOptions{FastPoll: 200 * time.Millisecond, SlowPoll: 500 * time.Millisecond, Debounce: 100 * time.Millisecond})
 
 	watchUntil(t, updates, 30*time.Second, func(u sw.WatchUpdate, _ []sw.Event) bool {
 		return len(u.Snapshot.Services) == 1 && u.Snapshot.Services[0].Running == 1 && u.Snapshot.Services[0].Converged
 	})
 
-	svc, err := e.Client().ServiceInspect(ctx, id, client.ServiceInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := svc.Service.Spec
-	two := uint64(2)
-	spec.Mode.Replicated.Replicas = &two
-	if _, err := e.Client().ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: svc.Service.Version, Spec: spec}); err != nil {
-		t.Fatal(err)
-	}
+	rawScale(ctx, t, e.Client(), id, 2)
 	stable := watchUntil(t, updates, 30*time.Second, func(u sw.WatchUpdate, seen []sw.Event) bool {
 		s := u.Snapshot.Services[0]
 		return s.Desired == 2 && s.Running == 2 && s.Converged && hasScaleEvent(seen)

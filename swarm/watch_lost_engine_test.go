@@ -1,13 +1,9 @@
 package swarm_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
@@ -17,18 +13,10 @@ import (
 // returning shows the stack as it is now, with a scale made meanwhile.
 func TestWatchRidesOutALostEngine(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	e, stack, ctx := engineSetup(t, 2*time.Minute)
 	id := logsCreate(ctx, t, e.Client(), logsSpec(stack, "web", "web", 1))
 
-	proxy := enginetest.NewCutProxy(t)
-	pe, err := sw.Connect(ctx, sw.ConnectOptions{Host: proxy.Host})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pe.Close()
+	proxy, pe := cutEngine(ctx, t)
 	updates := pe.Watch(ctx, stack, sw.WatchOptions{})
 	lostNext(t, updates, 60*time.Second, "web running", func(u sw.WatchUpdate) bool {
 		return !u.Disconnected && len(u.Snapshot.Services) == 1 && u.Snapshot.Services[0].Running == 1
@@ -78,19 +66,5 @@ func lostNext(t *testing.T, updates <-chan sw.WatchUpdate, timeout time.Duration
 		case <-deadline:
 			t.Fatalf("no update within %s: want %s", timeout, what)
 		}
-	}
-}
-
-// rawScale sets a service's replicas with the moby client directly.
-func rawScale(ctx context.Context, t *testing.T, api *client.Client, id string, replicas uint64) {
-	t.Helper()
-	res, err := api.ServiceInspect(ctx, id, client.ServiceInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := res.Service.Spec
-	spec.Mode.Replicated.Replicas = &replicas
-	if _, err := api.ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: res.Service.Version, Spec: spec}); err != nil {
-		t.Fatal(err)
 	}
 }
