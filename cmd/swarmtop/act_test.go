@@ -1,23 +1,13 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/moby/moby/api/types/swarm"
-	"github.com/moby/moby/client"
-
-	"github.com/swarmtop/swarmtop/internal/enginetest"
-	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
 func TestScaleCommandConverges(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	actCreateWeb(t, e, stack)
+	stack := webStack(t, 1)
 
 	stdout, stderr, code := runSwarmtop(t, nil, "scale", "web=2", "-s", stack)
 	if code != 0 {
@@ -58,9 +48,7 @@ func TestActCommandsBadInputExitTwo(t *testing.T) {
 
 func TestActCommandsUnknownServiceExitTwo(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	actCreateWeb(t, e, stack)
+	stack := webStack(t, 1)
 	for _, args := range [][]string{
 		{"scale", "wbe=2", "-s", stack},
 		{"restart", "wbe", "-s", stack},
@@ -71,22 +59,5 @@ func TestActCommandsUnknownServiceExitTwo(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, `no service "wbe"`) || !strings.Contains(stderr, "web") {
 			t.Errorf("%s: exit %d, stderr %q; want 2 naming wbe and the known web", args[0], code, stderr)
 		}
-	}
-}
-
-// actCreateWeb creates a one-replica stand-in web service in the stack.
-func actCreateWeb(t *testing.T, e *sw.Engine, stack string) {
-	t.Helper()
-	one := uint64(1)
-	spec := swarm.ServiceSpec{
-		Annotations: swarm.Annotations{Name: stack + "_web", Labels: map[string]string{sw.NamespaceLabel: stack}},
-		Mode:        swarm.ServiceMode{Replicated: &swarm.ReplicatedService{Replicas: &one}},
-		TaskTemplate: swarm.TaskSpec{ContainerSpec: &swarm.ContainerSpec{
-			Image: "swarmtop/standin:1", Args: []string{"web"}, Env: []string{"STANDIN_DRAIN=0s"},
-		}},
-		UpdateConfig: &swarm.UpdateConfig{Monitor: time.Second},
-	}
-	if _, err := e.Client().ServiceCreate(context.Background(), client.ServiceCreateOptions{Spec: spec}); err != nil {
-		t.Fatalf("create web: %v", err)
 	}
 }

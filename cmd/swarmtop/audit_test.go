@@ -1,30 +1,19 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/internal/audit"
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
 
 // TestAuditRecordsScaleAndRestart scales and restarts a real service and
 // finds, for each, the change's line and a verdict line pointing at it,
 // then reads them back with `swarmtop audit`.
 func TestAuditRecordsScaleAndRestart(t *testing.T) {
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: e2eSpec(stack, "web", 1)}); err != nil {
-		t.Fatal(err)
-	}
+	stack := webStack(t, 1)
 	dir := filepath.Join(t.TempDir(), "state")
 	auditLog := filepath.Join(dir, "audit.log")
 

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
 
@@ -27,13 +25,9 @@ func TestRestartReportsALostEngine(t *testing.T) {
 	t.Parallel()
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	spec := e2eSpec(stack, "web", 2)
 	spec.UpdateConfig.Delay = 10 * time.Second // a wait long enough to cut into
-	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec}); err != nil {
-		t.Fatal(err)
-	}
+	createService(t, e, spec)
 	proxy := enginetest.NewCutProxy(t)
 	p := startSwarmtop(t, []string{"DOCKER_HOST=" + proxy.Host}, "restart", "web", "-s", stack)
 	p.waitStdout(t, "every task replaced", 30*time.Second) // the change is made; the wait begins
@@ -118,13 +112,9 @@ func TestLogsFollowResumesAfterALostEngine(t *testing.T) {
 	t.Parallel()
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	spec := e2eSpec(stack, "web", 1)
 	spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "STANDIN_LOG_RATE=20")
-	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec}); err != nil {
-		t.Fatal(err)
-	}
+	createService(t, e, spec)
 	proxy := enginetest.NewCutProxy(t)
 	// Wait for a running task first: logs of a stack without one end at once.
 	deadline := time.Now().Add(60 * time.Second)

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
@@ -27,13 +23,7 @@ const readOnlyStackFile = `services:
 // stack file, and starts a counting proxy in front of the engine.
 func readOnlySetup(t *testing.T) (stack, file string, proxy *enginetest.Proxy) {
 	t.Helper()
-	e := enginetest.Engine(t)
-	stack = enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: e2eSpec(stack, "web", 1)}); err != nil {
-		t.Fatal(err)
-	}
+	stack = webStack(t, 1)
 	file = filepath.Join(t.TempDir(), "stack.yml")
 	if err := os.WriteFile(file, []byte(readOnlyStackFile), 0o644); err != nil {
 		t.Fatal(err)
@@ -103,18 +93,11 @@ func TestReadOnlyCLIRefusesEveryChange(t *testing.T) {
 // proxy at 80×24 and tries every action key and command: no dialog opens
 // and the engine receives no write.
 func TestReadOnlyTUIRefusesEveryChange(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
+	requireTmux(t)
 	stack, file, proxy := readOnlySetup(t)
 	auditLog := filepath.Join(t.TempDir(), "audit.log")
-	tm := newTmux(t, 80, 24)
-	tm.send("clear; DOCKER_HOST=" + proxy.Host + " SWARMTOP_AUDIT_LOG=" + auditLog + " " + binary +
-		" --read-only -c " + file + " -s " + stack + "; echo EXITED-$?")
-	tm.keys("Enter")
+	tm := startTUI(t, []string{"DOCKER_HOST=" + proxy.Host, "SWARMTOP_AUDIT_LOG=" + auditLog},
+		"--read-only", "-c", file, "-s", stack)
 	tm.waitFor("web running", func(s string) bool { return rowHas(s, "web", "1/1") })
 
 	for _, k := range []string{"s", "r", "R", "i"} {
@@ -124,9 +107,7 @@ func TestReadOnlyTUIRefusesEveryChange(t *testing.T) {
 		tm.keys("Escape")
 	}
 	for _, command := range []string{"scale web 3", "deploy", "release 2"} {
-		tm.keys(":")
-		tm.typeText(command)
-		tm.keys("Enter")
+		tm.command(command)
 		time.Sleep(500 * time.Millisecond)
 		noDialog(tm, stack, ":"+command)
 		tm.keys("y") // would confirm a dialog, had one opened
@@ -134,7 +115,7 @@ func TestReadOnlyTUIRefusesEveryChange(t *testing.T) {
 	}
 	time.Sleep(time.Second)
 	tm.keys("q")
-	tm.waitText("EXITED-0")
+	tm.waitExited()
 
 	if m := proxy.Mutating(); len(m) != 0 {
 		t.Errorf("mutating requests reached the engine: %v", m)

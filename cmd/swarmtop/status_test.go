@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/swarm"
-	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
@@ -90,20 +89,11 @@ func TestStatusWithoutEngineExitsThree(t *testing.T) {
 // published port, and waits until both run.
 func statusCreateWeb(t *testing.T, e *sw.Engine, stack string) {
 	t.Helper()
+	spec := e2eSpec(stack, "web", 2)
+	spec.EndpointSpec = &swarm.EndpointSpec{Ports: []swarm.PortConfig{{Protocol: "tcp", TargetPort: 8000}}}
+	createService(t, e, spec)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	replicas := uint64(2)
-	spec := swarm.ServiceSpec{
-		Annotations: swarm.Annotations{Name: sw.FullName(stack, "web"), Labels: map[string]string{enginetest.NamespaceLabel: stack}},
-		Mode:        swarm.ServiceMode{Replicated: &swarm.ReplicatedService{Replicas: &replicas}},
-		TaskTemplate: swarm.TaskSpec{
-			ContainerSpec: &swarm.ContainerSpec{Image: "swarmtop/standin:1", Args: []string{"web"}},
-		},
-		EndpointSpec: &swarm.EndpointSpec{Ports: []swarm.PortConfig{{Protocol: "tcp", TargetPort: 8000}}},
-	}
-	if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec}); err != nil {
-		t.Fatal(err)
-	}
 	for ctx.Err() == nil {
 		snap, err := e.ReadStack(ctx, stack)
 		if err == nil && len(snap.Services) == 1 && snap.Services[0].Running == 2 {

@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,50 +19,32 @@ import (
 // count, scale web 2 → 3 with its verdict and drift marker (the file says
 // 2), restart celery-worker, web's logs filtered, the nodes view, quit.
 func TestTUIDjangoEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required under CI")
-		}
-		t.Skip("tmux not installed")
-	}
+	requireTmux(t)
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
-	bin := buildSwarmtop(t)
 	files := []string{"-c", "../../examples/django/stack.yml", "-c", "../../examples/django/demo.yml"}
-	port := freePort(t)
+	env := []string{"NGINX_PORT=" + freePort(t)}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	deploy := exec.CommandContext(ctx, bin, append([]string{"deploy", "--detach", "-s", stack}, files...)...)
-	deploy.Env = append(os.Environ(), "NGINX_PORT="+port)
+	deploy := exec.CommandContext(ctx, binary, append([]string{"deploy", "--detach", "-s", stack}, files...)...)
+	deploy.Env = append(os.Environ(), env...)
 	if out, err := deploy.CombinedOutput(); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out)
 	}
 
-	tm := newTmux(t, 80, 24)
-	tm.send("clear; NGINX_PORT=" + port + " " + bin + " -s " + stack + " " + strings.Join(files, " ") + "; echo EXITED-$?")
-	tm.keys("Enter")
+	tm := startTUI(t, env, append([]string{"-s", stack}, files...)...)
 	seeAllServices(tm)
 
 	// web sorts last. Scale it through the dialog.
-	tm.keys("G", "s")
-	tm.waitText("Scale " + stack + "_web")
-	tm.keys("BSpace", "3", "Enter")
-	tm.waitText("Scale " + stack + "_web 2 → 3")
-	time.Sleep(600 * time.Millisecond) // the confirm dialog ignores keys at first
-	tm.keys("y")
-	tm.waitText("scale web 2→3: web converged")
+	tm.keys("G")
+	scaleWebTo3(tm, stack)
 	tm.waitFor("web at 3/3, file 2, drift marker", func(s string) bool {
 		return rowHas(s, "web", "3/3 (file 2)") && rowHas(s, "web", "≠ repl")
 	})
 
 	// Restart celery-worker and see it go.
 	tm.keys("g", "j", "r")
-	tm.waitText("Restart every task of " + stack + "_celery-worker")
-	time.Sleep(600 * time.Millisecond)
-	tm.keys("y")
+	tm.confirm("Restart every task of " + stack + "_celery-worker")
 	tm.waitText("restart celery-worker")
 
 	// web's logs (uwsgi request lines), filtered on one client's address.
@@ -81,12 +62,7 @@ func TestTUIDjangoEndToEnd(t *testing.T) {
 	tm.keys("Escape")
 	tm.waitText("services converged")
 	time.Sleep(300 * time.Millisecond)
-	tm.keys(":")
-	tm.typeText("nodes")
-	tm.keys("Enter")
-	tm.waitFor("nodes view", func(s string) bool {
-		return strings.Contains(s, "HOSTNAME") && strings.Contains(s, "(leader)")
-	})
+	openNodes(tm)
 	quitAll(tm)
 }
 
@@ -148,19 +124,7 @@ func quitAll(tm *tmux) {
 		tm.keys("q")
 		time.Sleep(300 * time.Millisecond)
 	}
-	tm.waitText("EXITED-0")
-	if alt := tm.run("display-message", "-p", "-t", tm.name, "#{alternate_on}"); strings.TrimSpace(alt) != "0" {
-		tm.t.Fatalf("still in the alternate screen after quitting (alternate_on=%q)", alt)
-	}
-}
-
-func buildSwarmtop(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "swarmtop")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
+	tm.waitExited()
 }
 
 func freePort(t *testing.T) string {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,75 +15,40 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/internal/enginetest"
+	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
 // TestTUIEndToEnd drives the real binary in tmux at 80×24 against the real
 // swarm: it sees the stack, scales web 2 → 3 through the dialog, restarts
 // worker, opens the nodes view and quits, leaving the terminal restored.
 func TestTUIEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required under CI")
-		}
-		t.Skip("tmux not installed")
-	}
+	requireTmux(t)
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	for name, replicas := range map[string]uint64{"web": 2, "worker": 1} {
-		if _, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: e2eSpec(stack, name, replicas)}); err != nil {
-			t.Fatalf("create %s: %v", name, err)
-		}
-	}
+	createService(t, e, e2eSpec(stack, "web", 2))
+	createService(t, e, e2eSpec(stack, "worker", 1))
 
-	bin := filepath.Join(t.TempDir(), "swarmtop")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	tm := newTmux(t, 80, 24)
-	tm.send("clear; " + bin + " -s " + stack + "; echo EXITED-$?")
-	tm.keys("Enter")
-
+	tm := startTUI(t, nil, "-s", stack)
 	tm.waitFor("both services running", func(s string) bool {
 		return rowHas(s, "web", "2/2") && rowHas(s, "worker", "1/1")
 	})
 
 	// web sorts first. Scale it through the dialog.
-	tm.keys("s")
-	tm.waitText("Scale " + stack + "_web")
-	tm.keys("BSpace", "3", "Enter")
-	tm.waitText("Scale " + stack + "_web 2 → 3")
-	time.Sleep(600 * time.Millisecond) // the confirm dialog ignores keys at first
-	tm.keys("y")
-	tm.waitText("scale web 2→3: web converged")
+	scaleWebTo3(tm, stack)
 	tm.waitFor("web at 3/3", func(s string) bool { return rowHas(s, "web", "3/3") })
 
 	// Restart worker and see it go.
 	tm.keys("j", "r")
-	tm.waitText("Restart every task of " + stack + "_worker")
-	time.Sleep(600 * time.Millisecond)
-	tm.keys("y")
+	tm.confirm("Restart every task of " + stack + "_worker")
 	tm.waitText("restart worker")
 	tm.waitText("restart worker: worker converged")
 
-	tm.keys(":")
-	tm.typeText("nodes")
-	tm.keys("Enter")
-	tm.waitFor("nodes view", func(s string) bool {
-		return strings.Contains(s, "HOSTNAME") && strings.Contains(s, "(leader)")
-	})
+	openNodes(tm)
 
 	tm.keys("q")
 	tm.waitText("tasks of")
 	tm.keys("q")
-	tm.waitText("EXITED-0")
-	if alt := tm.run("display-message", "-p", "-t", tm.name, "#{alternate_on}"); strings.TrimSpace(alt) != "0" {
-		t.Fatalf("still in the alternate screen after quitting (alternate_on=%q)", alt)
-	}
+	tm.waitExited()
 }
 
 func e2eSpec(stack, name string, replicas uint64) swarm.ServiceSpec {
@@ -98,6 +64,28 @@ func e2eSpec(stack, name string, replicas uint64) swarm.ServiceSpec {
 	}
 }
 
+// createService creates spec's service on the engine and returns its ID.
+func createService(t *testing.T, e *sw.Engine, spec swarm.ServiceSpec) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
+	if err != nil {
+		t.Fatalf("create %s: %v", spec.Name, err)
+	}
+	return res.ID
+}
+
+// webStack makes a stack on the test engine holding the stand-in web
+// service (e2eSpec) at replicas, and returns the stack's name.
+func webStack(t *testing.T, replicas uint64) string {
+	t.Helper()
+	e := enginetest.Engine(t)
+	stack := enginetest.Stack(t, e)
+	createService(t, e, e2eSpec(stack, "web", replicas))
+	return stack
+}
+
 // rowHas: some line of the screen starts with name and shows want.
 func rowHas(screen, name, want string) bool {
 	for _, line := range strings.Split(screen, "\n") {
@@ -106,6 +94,52 @@ func rowHas(screen, name, want string) bool {
 		}
 	}
 	return false
+}
+
+// requireTmux skips an end-to-end test in -short runs, and where tmux is
+// missing, except under CI, which must run it.
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required under CI")
+		}
+		t.Skip("tmux not installed")
+	}
+}
+
+// startTUI runs the binary with args in a new tmux session at 80×24, the
+// env assignments before it; when it ends, the shell prints EXITED-status.
+func startTUI(t *testing.T, env []string, args ...string) *tmux {
+	t.Helper()
+	tm := newTmux(t, 80, 24)
+	command := slices.Concat(env, []string{binary}, args)
+	tm.send("clear; " + strings.Join(command, " ") + "; echo EXITED-$?")
+	tm.keys("Enter")
+	return tm
+}
+
+// scaleWebTo3 scales web, the selected row, from 2 to 3 replicas through
+// the dialog and waits for the verdict.
+func scaleWebTo3(tm *tmux, stack string) {
+	tm.t.Helper()
+	tm.keys("s")
+	tm.waitText("Scale " + stack + "_web")
+	tm.keys("BSpace", "3", "Enter")
+	tm.confirm("Scale " + stack + "_web 2 → 3")
+	tm.waitText("scale web 2→3: web converged")
+}
+
+// openNodes opens the nodes view through the command line.
+func openNodes(tm *tmux) {
+	tm.t.Helper()
+	tm.command("nodes")
+	tm.waitFor("nodes view", func(s string) bool {
+		return strings.Contains(s, "HOSTNAME") && strings.Contains(s, "(leader)")
+	})
 }
 
 // tmux is one detached tmux session of a fixed size.
@@ -148,11 +182,37 @@ func (tm *tmux) keys(keys ...string) {
 
 func (tm *tmux) typeText(s string) { tm.send(s) }
 
+// command types text on the TUI's command line (":") and enters it.
+func (tm *tmux) command(text string) {
+	tm.t.Helper()
+	tm.keys(":")
+	tm.typeText(text)
+	tm.keys("Enter")
+}
+
 func (tm *tmux) capture() string { return tm.run("capture-pane", "-p", "-t", tm.name) }
 
 func (tm *tmux) waitText(text string) {
 	tm.t.Helper()
 	tm.waitFor(text, func(s string) bool { return strings.Contains(s, text) })
+}
+
+// confirm waits for the confirmation dialog that says text and answers y.
+func (tm *tmux) confirm(text string) {
+	tm.t.Helper()
+	tm.waitText(text)
+	time.Sleep(600 * time.Millisecond) // the confirm dialog ignores keys at first
+	tm.keys("y")
+}
+
+// waitExited waits for the binary to exit 0 and checks that it left the
+// alternate screen.
+func (tm *tmux) waitExited() {
+	tm.t.Helper()
+	tm.waitText("EXITED-0")
+	if alt := tm.run("display-message", "-p", "-t", tm.name, "#{alternate_on}"); strings.TrimSpace(alt) != "0" {
+		tm.t.Fatalf("still in the alternate screen after quitting (alternate_on=%q)", alt)
+	}
 }
 
 func (tm *tmux) waitFor(what string, ok func(string) bool) {

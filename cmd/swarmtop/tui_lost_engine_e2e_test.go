@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,37 +16,27 @@ import (
 // restores the engine: the screen says disconnected since when, then live
 // again within about 2 s, with the new replica count.
 func TestTUIRidesOutALostEngine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
+	requireTmux(t)
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	res, err := e.Client().ServiceCreate(ctx, client.ServiceCreateOptions{Spec: e2eSpec(stack, "web", 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := createService(t, e, e2eSpec(stack, "web", 1))
 	proxy := enginetest.NewCutProxy(t)
-	tm := newTmux(t, 80, 24)
-	tm.send("clear; DOCKER_HOST=" + proxy.Host + " " + binary + " -s " + stack + "; echo EXITED-$?")
-	tm.keys("Enter")
+	tm := startTUI(t, []string{"DOCKER_HOST=" + proxy.Host}, "-s", stack)
 	tm.waitFor("web running, live", func(s string) bool { return rowHas(s, "web", "1/1") && strings.Contains(s, "live") })
 
 	proxy.Cut()
 	tm.waitText("disconnected since")
 
-	svc, err := e.Client().ServiceInspect(ctx, res.ID, client.ServiceInspectOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	svc, err := e.Client().ServiceInspect(ctx, id, client.ServiceInspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spec := svc.Service.Spec
 	two := uint64(2)
 	spec.Mode.Replicated.Replicas = &two
-	if _, err := e.Client().ServiceUpdate(ctx, res.ID, client.ServiceUpdateOptions{Version: svc.Service.Version, Spec: spec}); err != nil {
+	if _, err := e.Client().ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: svc.Service.Version, Spec: spec}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * time.Second)
@@ -72,5 +61,5 @@ func TestTUIRidesOutALostEngine(t *testing.T) {
 	}
 	t.Logf("live again %s after the restore", time.Since(restored).Round(100*time.Millisecond))
 	tm.keys("q")
-	tm.waitText("EXITED-0")
+	tm.waitExited()
 }

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
 
 // The file an incident-time `scale --write-back` edits: comments, odd
@@ -26,9 +24,7 @@ services:
 
 func TestScaleWriteBackOnTheSwarm(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	actCreateWeb(t, e, stack)
+	stack := webStack(t, 1)
 	file := filepath.Join(t.TempDir(), "stack.yml")
 	if err := os.WriteFile(file, []byte(writeBackFile), 0o640); err != nil {
 		t.Fatal(err)
@@ -56,9 +52,7 @@ func TestScaleWriteBackOnTheSwarm(t *testing.T) {
 
 func TestScaleWriteBackNamesTheVariable(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	actCreateWeb(t, e, stack)
+	stack := webStack(t, 1)
 	file := filepath.Join(t.TempDir(), "stack.yml")
 	content := "services:\n  web:\n    image: swarmtop/standin:1\n    deploy:\n      replicas: ${WEB_REPLICAS:-1}\n"
 	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
