@@ -49,7 +49,8 @@ sed -i '/^name:/d' "$cli_dir/stack.yml"
 # would be glued after stack.yml's curl one and web would never be healthy:
 # its copy of stack.yml goes without the curl test.
 sed -i '/test: \["CMD", "curl"/d' "$cli_dir/stack.yml"
-export NGINX_PORT=${NGINX_PORT:-18080}
+# A port of its own, so a deployed demo stack (on 18080) can stay up.
+export NGINX_PORT=${NGINX_PORT:-$((18000 + RANDOM % 2000))}
 
 echo "== deploy of the example stack (12 services) to convergence"
 t0=$(now_ms)
