@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/swarm"
-	"github.com/moby/moby/client"
 )
 
 // The read model: plain data the TUI and the CLI render. It is built from
@@ -116,18 +115,31 @@ type Snapshot struct {
 // decode_fetch.go and decode.go, not by the moby client: its full decoding
 // of a big stack's tasks took ten times as long as all the rest.
 func (e *Engine) ReadStack(ctx context.Context, stack string) (Snapshot, error) {
+	snap, _, err := e.readStack(ctx, stack, nil)
+	return snap, err
+}
+
+// readStack is ReadStack with the node list given, or read with the rest
+// when nodes is nil (the watch caches it between node events). It returns
+// the nodes the snapshot was built from.
+func (e *Engine) readStack(ctx context.Context, stack string, nodes []swarm.Node) (Snapshot, []swarm.Node, error) {
 	var services []swarm.Service
 	var tasks []swarm.Task
-	var nodes []swarm.Node
+	readNodes := nodes == nil
 	err := inParallel(
 		func() (err error) { services, err = e.listServices(ctx, stackFilter(stack), true); return err },
 		func() (err error) { tasks, err = e.stackTasks(ctx, stack); return err },
-		func() (err error) { nodes, err = e.listNodes(ctx); return err },
+		func() (err error) {
+			if readNodes {
+				nodes, err = e.listNodes(ctx)
+			}
+			return err
+		},
 	)
 	if err != nil {
-		return Snapshot{}, err
+		return Snapshot{}, nil, err
 	}
-	return BuildSnapshot(stack, services, tasks, nodes, time.Now()), nil
+	return BuildSnapshot(stack, services, tasks, nodes, time.Now()), nodes, nil
 }
 
 // inParallel runs the calls at once and returns the first error in
@@ -213,15 +225,6 @@ func (e *Engine) allTasks(ctx context.Context) ([]swarm.Task, error) {
 // Nodes lists the swarm's nodes by hostname, each with the number of tasks
 // running on it across all services.
 func (e *Engine) Nodes(ctx context.Context) ([]Node, error) {
-	var nodes []swarm.Node
-	var tasks []swarm.Task
-	running := make(client.Filters).Add("desired-state", "running")
-	err := inParallel(
-		func() (err error) { nodes, err = e.listNodes(ctx); return err },
-		func() (err error) { tasks, err = e.listTasks(ctx, running); return err },
-	)
-	if err != nil {
-		return nil, err
-	}
-	return buildNodes(nodes, tasks), nil
+	nodes, _, err := e.nodesAndRunning(ctx)
+	return nodes, err
 }

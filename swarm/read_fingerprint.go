@@ -17,12 +17,17 @@ func (s *Snapshot) Fingerprint() uint64 {
 	f := fingerprinter{}
 	f.h.SetSeed(fingerprintSeed)
 	f.str(s.Stack)
+	// Each list is preceded by its length, as each string is, so the
+	// items of one cannot pass for those of the next.
+	f.num(uint64(len(s.Services)))
 	for i := range s.Services {
 		f.service(&s.Services[i])
 	}
+	f.num(uint64(len(s.Tasks)))
 	for i := range s.Tasks {
 		f.task(&s.Tasks[i])
 	}
+	f.num(uint64(len(s.Nodes)))
 	for i := range s.Nodes {
 		f.node(&s.Nodes[i])
 	}
@@ -66,6 +71,7 @@ func (f *fingerprinter) service(s *Service) {
 	f.num(uint64(s.Health))
 	f.flag(s.Converged)
 	f.flag(s.HasPreviousSpec)
+	f.num(uint64(len(s.Ports)))
 	for _, p := range s.Ports {
 		f.str(p)
 	}

@@ -127,7 +127,7 @@ func slotName(t Task) string {
 	return t.Service + "." + strconv.Itoa(t.Slot)
 }
 
-// Ago renders an age the way `docker service ps` readers think of it:
+// ageText renders an age the way `docker service ps` readers think of it:
 // 12s, 5m, 3h, 2d.
 func ageText(d time.Duration) string {
 	switch {

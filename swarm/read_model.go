@@ -422,6 +422,7 @@ func withStatusFromTasks(services []swarm.Service, tasks []swarm.Task) []swarm.S
 // down for global modes; completed tasks for jobs.
 func statusFromTasks(s swarm.Service, tasks []swarm.Task) swarm.ServiceStatus {
 	var st swarm.ServiceStatus
+	global := isGlobal(modeName(s.Spec.Mode))
 	for i := range tasks {
 		t := &tasks[i]
 		switch {
@@ -430,7 +431,7 @@ func statusFromTasks(s swarm.Service, tasks []swarm.Task) swarm.ServiceStatus {
 		case t.Status.State == swarm.TaskStateComplete:
 			st.CompletedTasks++
 		}
-		if isCurrent(t) && isGlobal(modeName(s.Spec.Mode)) {
+		if global && isCurrent(t) {
 			st.DesiredTasks++
 		}
 	}

@@ -243,12 +243,51 @@ func TestFingerprintIgnoresTakenOnly(t *testing.T) {
 		"update state":  func(s *Snapshot) { s.Services[0].UpdateState = "updating" },
 		"node drained":  func(s *Snapshot) { s.Nodes[0].Availability = "drain" },
 		"health":        func(s *Snapshot) { s.Services[0].Health = HealthUnhealthy },
+		"image":         func(s *Snapshot) { s.Services[0].Image = "swarmtop/standin:2" },
+		"version":       func(s *Snapshot) { s.Services[0].Version++ },
+		"port added":    func(s *Snapshot) { s.Services[0].Ports = append(s.Services[0].Ports, "80:8000/tcp") },
+		"converged":     func(s *Snapshot) { s.Services[0].Converged = !s.Services[0].Converged },
+		"task current":  func(s *Snapshot) { s.Tasks[0].Current = !s.Tasks[0].Current },
+		"task health":   func(s *Snapshot) { s.Tasks[0].Health = HealthFailing },
+		"task exit":     func(s *Snapshot) { s.Tasks[0].ExitCode = 137 },
+		"node tasks":    func(s *Snapshot) { s.Nodes[0].Tasks++ },
+		"node leader":   func(s *Snapshot) { s.Nodes[0].Leader = !s.Nodes[0].Leader },
+		"node gone":     func(s *Snapshot) { s.Nodes = nil },
 	}
 	for name, change := range changes {
 		c := BuildSnapshot("shop", []swarm.Service{web}, tasks, nodes, readTestNow)
 		change(&c)
 		if c.Fingerprint() == a.Fingerprint() {
 			t.Errorf("fingerprint missed a change of %s", name)
+		}
+	}
+}
+
+// A service's ports are counted into the fingerprint: without the count,
+// enough empty ports hash like the zero fields of one more service.
+func TestFingerprintKeepsListsApart(t *testing.T) {
+	two := Snapshot{Services: []Service{{}, {}}}
+	for n := range 40 {
+		one := Snapshot{Services: []Service{{Ports: make([]string, n)}}}
+		if one.Fingerprint() == two.Fingerprint() {
+			t.Errorf("a service with %d empty ports fingerprints like two services", n)
+		}
+	}
+}
+
+// Each list is counted too: otherwise three tasks of zero values hash like
+// four such nodes.
+func TestFingerprintKeepsTasksFromNodes(t *testing.T) {
+	for n := range 20 {
+		for m := range 20 {
+			tasks := Snapshot{Tasks: make([]Task, n)}
+			for i := range tasks.Tasks {
+				tasks.Tasks[i].Since = time.Unix(0, 0) // all zero bytes, as a node's
+			}
+			nodes := Snapshot{Nodes: make([]Node, m)}
+			if (n != 0 || m != 0) && tasks.Fingerprint() == nodes.Fingerprint() {
+				t.Errorf("%d zero tasks fingerprint like %d zero nodes", n, m)
+			}
 		}
 	}
 }

@@ -311,24 +311,16 @@ func (w *watcher) readFailed(ctx context.Context, err error) {
 func (w *watcher) read(ctx context.Context) (Snapshot, error) {
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	var services []swarm.Service
-	var tasks []swarm.Task
-	nodes, readNodes := w.nodes, w.nodes == nil || w.nodesStale
-	err := inParallel(
-		func() (err error) { services, err = w.e.listServices(ctx, stackFilter(w.stack), true); return err },
-		func() (err error) { tasks, err = w.e.stackTasks(ctx, w.stack); return err },
-		func() (err error) {
-			if readNodes {
-				nodes, err = w.e.listNodes(ctx)
-			}
-			return err
-		},
-	)
+	cached := w.nodes
+	if w.nodesStale {
+		cached = nil
+	}
+	snap, nodes, err := w.e.readStack(ctx, w.stack, cached)
 	if err != nil {
 		return Snapshot{}, err
 	}
 	w.nodes, w.nodesStale = nodes, false
-	return BuildSnapshot(w.stack, services, tasks, w.nodes, time.Now()), nil
+	return snap, nil
 }
 
 // emit sends an update stamped with the connection state.

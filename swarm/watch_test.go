@@ -23,6 +23,8 @@ type watchFakeEngine struct {
 	version     atomic.Uint64 // the service's version index; bump it to change the stack
 	subscribers atomic.Int32
 	events      chan string
+	taskReads   atomic.Int32
+	nodeReads   atomic.Int32
 }
 
 var watchFakeAPIPrefix = regexp.MustCompile(`^/v[0-9.]+`)
@@ -39,9 +41,11 @@ func (f *watchFakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"Mode":{"Replicated":{"Replicas":1}},"TaskTemplate":{"ContainerSpec":{"Image":"app:1"}}},
 			"ServiceStatus":{"RunningTasks":1,"DesiredTasks":1}}]`, f.version.Load())
 	case "/tasks":
+		f.taskReads.Add(1)
 		fmt.Fprint(w, `[{"ID":"t1","ServiceID":"s1","Slot":1,"NodeID":"n1","DesiredState":"running",
 			"Status":{"State":"running","Timestamp":"2026-11-22T12:00:00Z"}}]`)
 	case "/nodes":
+		f.nodeReads.Add(1)
 		fmt.Fprint(w, `[{"ID":"n1","Description":{"Hostname":"node-1"},"Status":{"State":"ready"}}]`)
 	case "/events":
 		f.serveEvents(w, r)
@@ -117,6 +121,59 @@ func TestWatchRecoversFromDroppedEventStream(t *testing.T) {
 
 	cancel()
 	for range updates { // the channel closes when the watch ends
+	}
+}
+
+// The node list is read with the first read and again only after a node
+// event or a re-subscribed stream; polls read services and tasks alone.
+func TestWatchCachesNodesUntilANodeEvent(t *testing.T) {
+	fake := &watchFakeEngine{events: make(chan string)}
+	fake.version.Store(1)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	e, err := sw.Connect(ctx, sw.ConnectOptions{Host: "tcp://" + strings.TrimPrefix(srv.URL, "http://")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+
+	updates := e.Watch(ctx, "shop", sw.WatchOptions{FastPoll: 20 * time.Millisecond, SlowPoll: 20 * time.Millisecond,
+		Debounce: 10 * time.Millisecond, RetryMin: 50 * time.Millisecond, RetryMax: 100 * time.Millisecond})
+	watchNext(t, updates) // the first read
+	watchNext(t, updates) // the first stream drops
+	if u := watchNext(t, updates); u.Disconnected || u.Err != nil {
+		t.Fatalf("after re-subscribing: %+v, want connected again", u)
+	}
+	if n := fake.nodeReads.Load(); n != 2 {
+		t.Fatalf("%d node reads by the re-subscription, want 2: the first read's and the one after", n)
+	}
+
+	tasksBefore := fake.taskReads.Load()
+	time.Sleep(300 * time.Millisecond)
+	if polls := fake.taskReads.Load() - tasksBefore; polls < 3 {
+		t.Fatalf("%d polls in 300 ms at a 20 ms interval", polls)
+	}
+	if n := fake.nodeReads.Load(); n != 2 {
+		t.Errorf("%d node reads after polls without node events, want still 2", n)
+	}
+
+	b, _ := json.Marshal(map[string]any{
+		"Type": "node", "Action": "update", "scope": "swarm", "timeNano": time.Now().UnixNano(),
+		"Actor": map[string]any{"ID": "n1", "Attributes": map[string]string{"name": "node-1"}},
+	})
+	fake.events <- string(b)
+	u := watchNext(t, updates)
+	if len(u.Events) != 1 || u.Events[0].Type != "node" || u.Events[0].Name != "node-1" {
+		t.Errorf("events = %+v, want the node event", u.Events)
+	}
+	if n := fake.nodeReads.Load(); n != 3 {
+		t.Errorf("%d node reads after a node event, want 3", n)
+	}
+
+	cancel()
+	for range updates {
 	}
 }
 
