@@ -75,8 +75,9 @@ func (e *RefusedError) ExitCode() int { return 2 }
 // so five in a row means something is rewriting the service continuously.
 const maxUpdateAttempts = 5
 
-// beforeUpdateHook, when set, runs before each ServiceUpdate attempt. Tests
-// use it to make a concurrent write land between inspect and update.
+// beforeUpdateHook, when set, runs before each ServiceUpdate attempt of an
+// action or a deploy. Tests use it to make a concurrent write land between
+// inspect and update.
 var beforeUpdateHook atomic.Pointer[func(serviceID string, attempt int)]
 
 // errNothingToChange is returned by a mutation that finds the spec already

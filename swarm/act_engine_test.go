@@ -49,10 +49,7 @@ func TestScaleRetriesAfterConcurrentWrite(t *testing.T) {
 	// Another writer slips a label change in between Scale's inspect and
 	// its update, so the first update carries a stale version.
 	var attempts atomic.Int32
-	remove := sw.SetBeforeUpdateHook(func(serviceID string, attempt int) {
-		if serviceID != id {
-			return
-		}
+	remove := sw.SetBeforeUpdateHook(id, func(attempt int) {
 		attempts.Add(1)
 		if attempt == 1 {
 			actBumpLabel(ctx, t, e, id, "concurrent", "writer")
@@ -196,6 +193,39 @@ func TestFailingImageChangeRollsBack(t *testing.T) {
 	}
 	if img := actInspect(ctx, t, e, id).Spec.TaskTemplate.ContainerSpec.Image; !strings.HasPrefix(img, "swarmtop/standin:1") {
 		t.Errorf("after the rollback the service runs %s, want standin:1", img)
+	}
+}
+
+// An image tag the engine cannot get fails every new task; with
+// failure_action rollback the engine restores the old image by itself, and
+// the verdict says so.
+func TestSetImageToMissingTagRollsBack(t *testing.T) {
+	t.Parallel()
+	e, stack, ctx := actSetup(t)
+	spec := actSpec(stack, "web", "swarmtop/standin:1", 1)
+	spec.UpdateConfig.FailureAction = swarm.UpdateFailureActionRollback
+	id := actCreate(ctx, t, e, spec)
+
+	change, err := e.SetImage(ctx, stack, "web", "swarmtop/standin:no-such-tag")
+	if err != nil {
+		t.Fatalf("set image: %v", err)
+	}
+	v := actConverge(ctx, t, e, []sw.Change{change})[0]
+	if v.Kind != sw.RolledBack || v.OK() {
+		t.Fatalf("verdict = %+v, want rolled back", v)
+	}
+	if !strings.Contains(v.Message, "rolled back") {
+		t.Errorf("message %q does not say why", v.Message)
+	}
+	if errs := strings.Join(v.TaskErrors, "\n"); !strings.Contains(errs, "No such image") {
+		t.Errorf("task errors %q do not say the image is missing", v.TaskErrors)
+	}
+	if img := actInspect(ctx, t, e, id).Spec.TaskTemplate.ContainerSpec.Image; !strings.HasPrefix(img, "swarmtop/standin:1") {
+		t.Errorf("after the rollback the service runs %s, want standin:1", img)
+	}
+	running := actRunning(ctx, t, e, id)
+	if len(running) != 1 || !strings.HasPrefix(running[0].Spec.ContainerSpec.Image, "swarmtop/standin:1") {
+		t.Errorf("running tasks %v, want one on standin:1", running)
 	}
 }
 

@@ -79,11 +79,11 @@ func (w *changeWatcher) count(obs servicePoll) taskTally {
 		}
 		return tallyGlobalJob(obs, w.jobNodes)
 	default:
-		replicas := 1
-		if r := spec.Mode.Replicated; r != nil && r.Replicas != nil {
-			replicas = int(*r.Replicas)
+		replicas := uint64(1)
+		if r := spec.Mode.Replicated; r != nil {
+			replicas = countOrOne(r.Replicas)
 		}
-		return tallyReplicated(obs, replicas)
+		return tallyReplicated(obs, int(replicas))
 	}
 }
 

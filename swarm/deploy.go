@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,16 +112,6 @@ type DeployResult struct {
 	Diff StackDiff
 }
 
-// Failed reports an object that failed.
-func (r *DeployResult) Failed() bool {
-	for _, o := range r.Objects {
-		if o.Action == ObjectFailed {
-			return true
-		}
-	}
-	return false
-}
-
 // Deploy brings the stack to what the file says: PlanDeploy, then, unless
 // DryRun, ApplyDeploy. On an error after planning, the result says which
 // objects were created, updated, unchanged, failed or not attempted.
@@ -175,12 +166,11 @@ type deployRun struct {
 // written in between is read again and re-planned.
 func (e *Engine) ApplyDeploy(ctx context.Context, plan *DeployPlan) (*DeployResult, error) {
 	res := plan.DeployResult
+	res.Objects = slices.Clone(plan.Objects) // the plan's own stay as planned
 	if err := e.refuseWrite(ActionDeploy); err != nil {
-		res.Objects = append([]DeployObject(nil), plan.Objects...)
 		markNotAttempted(&res, plan.steps, nil)
 		return &res, err
 	}
-	res.Objects = append([]DeployObject(nil), plan.Objects...)
 	res.DryRun = false
 	d := &deployRun{e: e, plan: plan, res: &res, secretIDs: maps.Clone(plan.secretIDs), configIDs: maps.Clone(plan.configIDs)}
 	ran := map[int]bool{}

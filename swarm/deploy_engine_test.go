@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/moby/moby/client"
@@ -144,6 +145,40 @@ func TestDeployKeepsLiveReplicasUnlessReset(t *testing.T) {
 	if got := depServices(ctx, t, e, stack)["web"].Spec.Mode.Replicated.Replicas; *got != 2 {
 		t.Errorf("web has %d replicas after --reset-replicas, want 2", *got)
 	}
+}
+
+// A scale that lands between the plan's read and the deploy's write makes
+// the write stale ("update out of sequence"): the deploy reads the service
+// again, re-plans, and keeps the new count while applying the file.
+func TestDeployRetriesAfterConcurrentScale(t *testing.T) {
+	t.Parallel()
+	e, stack, ctx, dir := depDeployed(t)
+	web := depServices(ctx, t, e, stack)["web"].ID
+	var attempts atomic.Int32
+	remove := sw.SetBeforeUpdateHook(web, func(attempt int) {
+		attempts.Add(1)
+		if attempt == 1 {
+			rawScale(ctx, t, e.Client(), web, 3)
+		}
+	})
+	defer remove()
+
+	file := depWriteStack(t, dir, "GREETING: hello # web-env", "GREETING: hi")
+	res := depDeploy(ctx, t, e, depLoad(t, stack, nil, file), sw.DeployOptions{})
+	if got := attempts.Load(); got != 2 {
+		t.Errorf("%d update attempts, want 2 (one stale, one retry)", got)
+	}
+	if o := depObject(t, res, sw.KindService, "web"); o.Action != sw.ObjectUpdated || o.Detail != "env.GREETING" {
+		t.Errorf("web %s (%s), want updated (env.GREETING)", o.Action, o.Detail)
+	}
+	spec := depServices(ctx, t, e, stack)["web"].Spec
+	if r := spec.Mode.Replicated.Replicas; r == nil || *r != 3 {
+		t.Errorf("replicas = %v, want the concurrent scale's 3 kept", r)
+	}
+	if env := spec.TaskTemplate.ContainerSpec.Env; !slices.Contains(env, "GREETING=hi") {
+		t.Errorf("env %q lacks the file's GREETING=hi", env)
+	}
+	depConverge(ctx, t, e, res.Changes)
 }
 
 func TestDeployFailingJobStopsBeforeOtherServices(t *testing.T) {

@@ -77,11 +77,7 @@ func (e *Engine) readLiveState(ctx context.Context, stack string) (liveState, er
 	if err != nil {
 		return ls, fmt.Errorf("list networks: %w", err)
 	}
-	ls.networks = nets.Items
-	ls.networkNames = map[string]string{}
-	for _, n := range nets.Items {
-		ls.networkNames[n.ID] = n.Name
-	}
+	ls.networks, ls.networkNames = nets.Items, networkNamesOf(nets.Items)
 	secrets, err := e.api.SecretList(ctx, client.SecretListOptions{})
 	if err != nil {
 		return ls, fmt.Errorf("list secrets: %w", err)

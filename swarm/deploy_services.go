@@ -197,7 +197,7 @@ func (p *DeployPlan) updateService(file swarm.ServiceSpec, live swarm.Service, r
 			if rerun {
 				spec.TaskTemplate.ForceUpdate++
 			}
-			change, err := d.writeUpdate(ctx, live, spec)
+			change, err := d.writeUpdate(ctx, live, spec, attempt)
 			if outOfSequence(err) && attempt < maxUpdateAttempts {
 				if live, err = d.e.inspectService(ctx, live.ID); err != nil {
 					return "", "", err
@@ -216,10 +216,13 @@ func (p *DeployPlan) updateService(file swarm.ServiceSpec, live swarm.Service, r
 	}
 }
 
-func (d *deployRun) writeUpdate(ctx context.Context, live swarm.Service, desired swarm.ServiceSpec) (Change, error) {
+func (d *deployRun) writeUpdate(ctx context.Context, live swarm.Service, desired swarm.ServiceSpec, attempt int) (Change, error) {
 	spec, err := d.withObjectIDs(desired)
 	if err != nil {
 		return Change{}, err
+	}
+	if hook := beforeUpdateHook.Load(); hook != nil {
+		(*hook)(live.ID, attempt)
 	}
 	res, err := d.e.api.ServiceUpdate(ctx, live.ID, client.ServiceUpdateOptions{Version: live.Meta.Version, Spec: spec})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
@@ -135,11 +136,6 @@ func DiffSpecs(stack string, file []swarm.ServiceSpec, live []swarm.Service, net
 	return d
 }
 
-// StackDrift is DiffSpecs summarised per service.
-func StackDrift(stack string, file []swarm.ServiceSpec, live []swarm.Service, networkNames map[string]string) []Drift {
-	return DiffSpecs(stack, file, live, networkNames).Drift()
-}
-
 // Diff compares the stack file with what the engine runs: the live specs
 // as stored (no defaults inserted), against the file converted for this
 // engine's API version.
@@ -165,9 +161,14 @@ func (e *Engine) networkNames(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[string]string, len(res.Items))
-	for _, n := range res.Items {
+	return networkNamesOf(res.Items), nil
+}
+
+// networkNamesOf maps the networks' IDs to their names.
+func networkNamesOf(nets []network.Summary) map[string]string {
+	names := make(map[string]string, len(nets))
+	for _, n := range nets {
 		names[n.ID] = n.Name
 	}
-	return names, nil
+	return names
 }

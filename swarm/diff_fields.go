@@ -89,7 +89,7 @@ func specChanges(file, live swarm.ServiceSpec, networkNames map[string]string) [
 	}
 	shortenImages(out)
 	out = append(out, keyChanges("env", envMap(lcs.Env), envMap(fcs.Env))...)
-	imageMoved := len(out) > 0 && hasField(out, fieldImage)
+	imageMoved := hasField(out, fieldImage)
 	out = append(out, keyChanges("labels", serviceLabelsToShow(l.Labels, imageMoved), serviceLabelsToShow(f.Labels, imageMoved))...)
 	out = append(out, keyChanges("container_labels", lcs.Labels, fcs.Labels)...)
 	if len(out) == 0 && specJSON(f) != specJSON(l) {

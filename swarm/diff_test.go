@@ -176,7 +176,7 @@ func TestDiffDriftSummarisesPerService(t *testing.T) {
 	live = append(live, swarm.Service{ID: "old", Spec: swarm.ServiceSpec{Annotations: swarm.Annotations{Name: "st_old"}}})
 	fileSpecs := append(slices.Clone(file), swarm.ServiceSpec{Annotations: swarm.Annotations{Name: "st_new"}})
 
-	drift := sw.StackDrift("st", fileSpecs, live, diffNetworkNames)
+	drift := sw.DiffSpecs("st", fileSpecs, live, diffNetworkNames).Drift()
 	want := []sw.Drift{
 		{Service: "new", Missing: true},
 		{Service: "old", Extra: true},
