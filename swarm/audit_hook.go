@@ -1,9 +1,6 @@
 package swarm
 
-import (
-	"crypto/rand"
-	"encoding/hex"
-)
+import "github.com/swarmtop/swarmtop/internal/audit"
 
 // AuditEvent is one change written to the engine, or the verdict on one.
 // Every write goes through updateService or ApplyDeploy, which report here
@@ -20,8 +17,9 @@ type AuditEvent struct {
 	Message string // the verdict's message, when it has one
 }
 
-// VerdictApplied is the Verdict of a change the engine accepted.
-const VerdictApplied = "applied"
+// VerdictApplied is the Verdict of a change the engine accepted: the audit
+// log's own word for it, which its readers (the activity view) look for.
+const VerdictApplied = audit.Applied
 
 // changeKey identifies one written change: its service and the version the
 // write produced (a service changed twice has two keys).
@@ -64,7 +62,7 @@ func (e *Engine) auditChange(ev AuditEvent, change Change, err error) {
 	if record == nil {
 		return
 	}
-	ev.ID, ev.Verdict = newAuditID(), VerdictApplied
+	ev.ID, ev.Verdict = audit.NewID(), VerdictApplied
 	if err != nil {
 		ev.Verdict = err.Error()
 	}
@@ -146,12 +144,6 @@ func (e *Engine) auditVerdict(c Change, verdict, message string) {
 	if !ok {
 		return
 	}
-	record(AuditEvent{ID: newAuditID(), Ref: m.id, Stack: m.stack, Object: c.Service, Action: m.action,
+	record(AuditEvent{ID: audit.NewID(), Ref: m.id, Stack: m.stack, Object: c.Service, Action: m.action,
 		Before: c.Before, After: c.After, Verdict: verdict, Message: message})
-}
-
-func newAuditID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -28,14 +28,13 @@ const connectTimeout = 10 * time.Second
 // negotiated once at start.
 type Engine struct {
 	api           *client.Client
-	conns         *errorRecorder       // the last connection error, for Connect's message
-	Host          string               // the address dialled, e.g. unix:///var/run/docker.sock or ssh://user@host
-	Context       string               // the docker context Host came from; empty when none was used
-	APIVersion    string               // the negotiated API version
-	ServerVersion string               // the engine's own version, e.g. 20.10.24; read for `version` only
-	Manager       bool                 // this node can answer swarm calls
-	nodeState     swarm.LocalNodeState // from /info, when Connect needed it
-	guard         guard                // read-only switch and audit hook (readonly.go, audit_hook.go)
+	conns         *errorRecorder // the last connection error, for Connect's message
+	Host          string         // the address dialled, e.g. unix:///var/run/docker.sock or ssh://user@host
+	Context       string         // the docker context Host came from; empty when none was used
+	APIVersion    string         // the negotiated API version
+	ServerVersion string         // the engine's own version, e.g. 20.10.24; read for `version` only
+	Manager       bool           // this node can answer swarm calls
+	guard         guard          // read-only switch and audit hook (readonly.go, audit_hook.go)
 }
 
 // ConnectOptions says where the engine is and what it must be. The address
@@ -81,7 +80,7 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
 	}
 	if opts.AllowNoSwarm {
 		// `swarmtop version` shows the engine's version, swarm or not.
-		_ = e.readInfo(ctx)
+		_, _ = e.readInfo(ctx)
 		return e, nil
 	}
 	if err := e.checkManager(ctx, ping.SwarmStatus); err != nil {
@@ -117,23 +116,24 @@ func (e *Engine) checkManager(ctx context.Context, role *client.SwarmStatus) err
 		e.Manager = true
 		return nil
 	}
-	if err := e.readInfo(ctx); err != nil {
+	state, err := e.readInfo(ctx)
+	if err != nil {
 		return err
 	}
-	return e.judgeRole(e.nodeState, e.Manager)
+	return e.judgeRole(state, e.Manager)
 }
 
-// readInfo reads the engine's version and this node's swarm role.
-func (e *Engine) readInfo(ctx context.Context) error {
+// readInfo reads the engine's version and this node's swarm role, and
+// returns the node's swarm state.
+func (e *Engine) readInfo(ctx context.Context) (swarm.LocalNodeState, error) {
 	res, err := e.api.Info(ctx, client.InfoOptions{})
 	if err != nil {
-		return e.dialError(err)
+		return "", e.dialError(err)
 	}
 	info := res.Info
 	e.ServerVersion = info.ServerVersion
 	e.Manager = info.Swarm.ControlAvailable
-	e.nodeState = info.Swarm.LocalNodeState
-	return nil
+	return info.Swarm.LocalNodeState, nil
 }
 
 // judgeRole turns a node's swarm state into the error a command stops with.
@@ -295,7 +295,7 @@ func (e *ConnectError) ExitCode() int {
 	case TooOld:
 		return 7
 	default: // BadAddress, NoContext, BadConfig: the operator's input
-		return 2
+		return exitBadInput
 	}
 }
 
@@ -308,15 +308,10 @@ func classifyDialError(host string, err error) *ConnectError {
 		kind = PermissionDenied
 	case cerrdefs.IsInvalidArgument(err) && strings.Contains(err.Error(), "minimum supported API version"):
 		kind = TooOld
-	case isUnavailable(err):
+	case cerrdefs.IsUnavailable(err): // a 503: how a worker answers swarm calls
 		kind = Worker
 	}
 	return &ConnectError{Kind: kind, Host: host, Err: unwrapDial(err)}
-}
-
-// isUnavailable reports a 503, which is how a worker answers swarm calls.
-func isUnavailable(err error) bool {
-	return cerrdefs.IsUnavailable(err)
 }
 
 // unwrapDial keeps the innermost network error: the client's own wrapper

@@ -226,7 +226,7 @@ func (s *logSession) update(ctx context.Context, m *logMerger, tasks []swarm.Tas
 		switch {
 		case !sub.follow && !present:
 			delete(s.subs, id) // out of the task history: it cannot come back
-		case sub.follow && (!present || taskEnded(t.Status.State)):
+		case sub.follow && (!present || ended(t.Status.State)):
 			s.stopAfterGrace(sub, now)
 		}
 	}
@@ -269,15 +269,6 @@ func isCurrentTask(t swarm.Task) bool {
 	return t.DesiredState == swarm.TaskStateRunning || t.DesiredState == swarm.TaskStateComplete
 }
 
-func taskEnded(s swarm.TaskState) bool {
-	switch s {
-	case swarm.TaskStateComplete, swarm.TaskStateShutdown, swarm.TaskStateFailed,
-		swarm.TaskStateRejected, swarm.TaskStateRemove, swarm.TaskStateOrphaned:
-		return true
-	}
-	return false
-}
-
 // logTail is the engine's spelling of a tail count.
 func logTail(n int) string {
 	if n < 0 {
@@ -291,7 +282,7 @@ func logTail(n int) string {
 // follow: its log is complete and the engine ends that stream.
 func (s *logSession) start(ctx context.Context, m *logMerger, t swarm.Task, at logResumeAt) {
 	ctx, cancel := context.WithCancel(ctx)
-	follow := s.opts.Follow && !taskEnded(t.Status.State)
+	follow := s.opts.Follow && !ended(t.Status.State)
 	s.subs[t.ID] = &logSub{cancel: cancel, follow: follow}
 	task := s.taskInfo(t)
 	src := m.add()

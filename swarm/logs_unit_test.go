@@ -118,6 +118,9 @@ func TestDemuxCutsOnARuneBoundary(t *testing.T) {
 	var s []byte
 	s = muxFrame(s, stdcopy.Stdout, stamp(0, "x"+strings.Repeat("é", 9000)+"\n"))
 	got := readAll(t, s, false)
+	if len(got) != 1 || !strings.HasSuffix(got[0].Text, " more bytes cut by swarmtop]") {
+		t.Fatalf("got %d lines, want one cut line", len(got))
+	}
 	if strings.ContainsRune(got[0].Text, '\uFFFD') {
 		t.Errorf("the cut split a rune: %q", got[0].Text[logMaxLine-8:logMaxLine+8])
 	}
@@ -348,6 +351,11 @@ func TestLogStreamErrAndCloseWithoutEngine(t *testing.T) {
 	}
 	if err := s.endError(context.Background(), fmt.Errorf("boom")); err == nil {
 		t.Error("a failure should be reported")
+	}
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.endError(ended, fmt.Errorf("boom")); err != context.Canceled {
+		t.Errorf("after the caller's context ended, Err = %v, want %v", err, context.Canceled)
 	}
 	s.closing.Store(true)
 	if err := s.endError(context.Background(), fmt.Errorf("boom")); err != nil {

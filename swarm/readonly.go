@@ -47,7 +47,10 @@ func (e *Engine) refuseWrite(action string) error {
 
 // readOnlyClientOpts are the client options of a read-only engine: a request
 // hook that refuses every request that could change something, whichever
-// code path sends it. It is the backstop under refuseWrite.
+// code path sends it through the client. It is the backstop under
+// refuseWrite. The list calls of decode_fetch.go send their GETs over an
+// HTTP client of their own, which the hook does not see; they are reads
+// (TestListRequestsAreReads).
 func readOnlyClientOpts(readOnly bool) []client.Opt {
 	if !readOnly {
 		return nil

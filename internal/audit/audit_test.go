@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,6 +172,20 @@ func TestReadLimitReadsOnlyTheEnd(t *testing.T) {
 	entries, err := Read(path, Filter{Limit: 5})
 	if err != nil || len(entries) != 5 || entries[0].Action != "295" || entries[4].Action != "299" {
 		t.Fatalf("Read(Limit 5) = %d entries (%v), want 295…299", len(entries), err)
+	}
+	// And it got them from the end: tail skipped the file's start.
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	info, _ := f.Stat()
+	if _, err := tail(f, 5); err != nil {
+		t.Fatal(err)
+	}
+	pos, _ := f.Seek(0, io.SeekCurrent)
+	if skipped := info.Size() - 5*tailBytesPerEntry - 1; pos < skipped {
+		t.Errorf("tail left the file at %d of %d, want past %d", pos, info.Size(), skipped)
 	}
 }
 
