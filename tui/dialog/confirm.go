@@ -7,9 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/keys"
 	"github.com/swarmtop/swarmtop/tui/ops"
@@ -97,7 +97,7 @@ func (d *Confirm) View() string {
 		cancel = s.Selected.Render(cancel)
 	}
 	body := []string{
-		s.DialogTitle.Render(d.title),
+		s.DialogTitle.Render(termsafe.Clean(d.title)),
 		"",
 		d.bodyText(),
 		"",
@@ -105,7 +105,7 @@ func (d *Confirm) View() string {
 		"",
 		s.Muted.Render("y confirm · n/esc cancel · tab move"),
 	}
-	return s.Dialog.Render(lipgloss.JoinVertical(lipgloss.Left, strings.Join(body, "\n")))
+	return s.Dialog.Render(strings.Join(body, "\n"))
 }
 
 // SetSize bounds the body to the screen: a long plan is cut with a count
@@ -115,6 +115,8 @@ func (d *Confirm) SetSize(w, h int) {
 	d.maxWidth = max(w-8, 20)
 }
 
+// bodyText is the body cut to the screen, each line cleaned: it names
+// services, images and node hostnames as the engine reports them.
 func (d *Confirm) bodyText() string {
 	lines := strings.Split(d.body, "\n")
 	if len(lines) > d.maxBody {
@@ -122,7 +124,7 @@ func (d *Confirm) bodyText() string {
 		lines = append(lines[:d.maxBody-1], fmt.Sprintf("… %d more lines", more))
 	}
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, d.maxWidth, "…")
+		lines[i] = ansi.Truncate(termsafe.Clean(l), d.maxWidth, "…")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/internal/drive"
 	"github.com/swarmtop/swarmtop/tui/ops"
@@ -75,5 +76,55 @@ func TestParseReplicas(t *testing.T) {
 		if _, err := ParseReplicas(bad, 2); err == nil {
 			t.Errorf("ParseReplicas(%q) accepted", bad)
 		}
+	}
+}
+
+// A value chosen in an input still needs the confirmation's own deliberate
+// key: the enter that left the input, typed ahead, confirms nothing.
+func TestInputLeadsToAGuardedConfirm(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := NewScale(newCommon(&now), scaleOp)
+	d.Update(press("down"))
+	a, _ := d.Update(press("enter"))
+	r, ok := a.(Replace)
+	if !ok {
+		t.Fatalf("down, enter gave %#v", a)
+	}
+	confirm := r.Dialog.(*Confirm)
+	if to := confirm.Op().To; to != "1" {
+		t.Fatalf("down from 2 gave %q", to)
+	}
+	for _, k := range []string{"enter", "y"} {
+		if a, _ := confirm.Update(press(k)); a != (None{}) {
+			t.Fatalf("%s typed ahead into the confirm gave %#v", k, a)
+		}
+	}
+	now = now.Add(Grace)
+	if a, _ := confirm.Update(press("y")); a != (Confirmed{Op: confirm.Op()}) {
+		t.Fatalf("y after the grace period gave %#v", a)
+	}
+}
+
+// Names in a confirmation come from the engine: a node's hostname with
+// control sequences must not reach the terminal.
+func TestConfirmCleansWhatItShows(t *testing.T) {
+	now := time.Now()
+	c := newCommon(&now)
+	target := swarm.Node{ID: "n1", Hostname: "evil\x1b]2;pwned\x07\x1b[2Jhost", Availability: swarm.AvailabilityActive, Tasks: 2}
+	msg := ForNode(c, ops.NodeDrain, []swarm.Node{target}, target)()
+	open, ok := msg.(OpenMsg)
+	if !ok {
+		t.Fatalf("ForNode gave %#v", msg)
+	}
+	view := open.Dialog.View()
+	if strings.Contains(view, "\x07") || strings.Contains(view, "]2;") || strings.Contains(view, "[2J") {
+		t.Errorf("control sequences shown: %q", view)
+	}
+	if !strings.Contains(ansi.Strip(view), "Drain node evilhost") {
+		t.Errorf("hostname not shown cleaned:\n%s", ansi.Strip(view))
+	}
+	title := NewConfirmAction(c, "Confirm \x1b[31mred", "body", Close{}).View()
+	if strings.Contains(title, "\x1b[31m") {
+		t.Errorf("title not cleaned: %q", title)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/ops"
 )
@@ -122,7 +123,11 @@ func (d *Input) Update(msg tea.Msg) (Action, tea.Cmd) {
 			return Replace{Dialog: NewConfirm(d.c, op)}, nil
 		case "up", "down":
 			if d.step != nil {
-				d.input.SetValue(d.step(d.input.Value(), map[string]int{"up": 1, "down": -1}[k.String()]))
+				delta := 1
+				if k.String() == "down" {
+					delta = -1
+				}
+				d.input.SetValue(d.step(d.input.Value(), delta))
 				d.input.CursorEnd()
 				return None{}, nil
 			}
@@ -137,7 +142,7 @@ func (d *Input) Update(msg tea.Msg) (Action, tea.Cmd) {
 // View draws the box.
 func (d *Input) View() string {
 	s := d.c.Styles
-	lines := []string{s.DialogTitle.Render(d.title), "", d.input.View(), ""}
+	lines := []string{s.DialogTitle.Render(termsafe.Clean(d.title)), "", d.input.View(), ""}
 	if d.err != "" {
 		lines = append(lines, s.Danger.Render(d.err))
 	}

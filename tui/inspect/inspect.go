@@ -216,12 +216,12 @@ func maskMapping(n *yaml.Node) {
 			for _, item := range v.Content {
 				name, value, ok := strings.Cut(item.Value, "=")
 				if ok {
-					item.Value = name + "=" + maskValue(name, value)
+					item.Value = name + "=" + MaskValue(name, value)
 				}
 			}
 		case k.Value == "Labels" && v.Kind == yaml.MappingNode:
 			for j := 0; j+1 < len(v.Content); j += 2 {
-				v.Content[j+1].Value = maskValue(v.Content[j].Value, v.Content[j+1].Value)
+				v.Content[j+1].Value = MaskValue(v.Content[j].Value, v.Content[j+1].Value)
 			}
 		}
 	}

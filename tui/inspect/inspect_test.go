@@ -40,8 +40,8 @@ func TestMaskValue(t *testing.T) {
 		{"EMPTY_PASSWORD", "", ""},
 	}
 	for _, c := range cases {
-		if got := maskValue(c.name, c.value); got != c.want {
-			t.Errorf("maskValue(%q, %q) = %q, want %q", c.name, c.value, got, c.want)
+		if got := MaskValue(c.name, c.value); got != c.want {
+			t.Errorf("MaskValue(%q, %q) = %q, want %q", c.name, c.value, got, c.want)
 		}
 	}
 }

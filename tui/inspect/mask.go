@@ -33,10 +33,11 @@ func isSecretName(name string) bool {
 	return false
 }
 
-// maskValue hides a value: all of it when the name looks secret, or only
+// MaskValue hides a value: all of it when the name looks secret, or only
 // the password of a URL (DATABASE_URL=postgres://app:pw@db/app) so the
-// host and database stay readable.
-func maskValue(name, value string) string {
+// host and database stay readable. Other views showing env values (the
+// diff) use it too.
+func MaskValue(name, value string) string {
 	if value == "" {
 		return value
 	}
@@ -89,7 +90,3 @@ func authorityEnd(rest string) int {
 	}
 	return len(rest)
 }
-
-// MaskValue hides a variable's value the way the inspect view does, for
-// other views showing env values (the diff).
-func MaskValue(name, value string) string { return maskValue(name, value) }

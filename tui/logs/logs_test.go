@@ -220,7 +220,7 @@ func TestFilterRegexpAndCase(t *testing.T) {
 		press(m, "backspace")
 	}
 	typeText(m, "/a(b/")
-	if m.filter.raw != "" && m.filter.raw != "/a(b" { // the last good filter stays
+	if m.filter.raw != "/a(b" { // the last good filter stays
 		t.Errorf("bad regexp applied: %q", m.filter.raw)
 	}
 	if !strings.Contains(lastRow(m), "bad regular expression") {
@@ -436,4 +436,24 @@ func lastRow(m *Model) string {
 func body(m *Model) string {
 	rows := strings.Split(screen(m), "\n")
 	return strings.Join(rows[1:len(rows)-1], "\n")
+}
+
+// Lines arrive cleaned by the stream (swarm cleans them as it reads them);
+// what the view adds itself, the stack name and an engine error that can
+// quote a container, it cleans through termsafe.
+func TestViewCleansWhatItAdds(t *testing.T) {
+	be := &fakeBackend{}
+	m := New(&common.Common{Styles: testStyles()}, be, "shop\x1b]2;pwned\x07", nil)
+	m.SetSize(100, 10)
+	openStream(t, m, m.Init())
+	m.end(errors.New("task failed: \x1b[2J\x1b]52;c;eA==\x07boom"))
+	view := m.View()
+	for _, bad := range []string{"\x07", "]2;", "[2J", "]52;"} {
+		if strings.Contains(view, bad) {
+			t.Errorf("%q shown:\n%q", bad, view)
+		}
+	}
+	if got := screen(m); !strings.Contains(got, "logs shop › all services") || !strings.Contains(got, "task failed: boom") {
+		t.Errorf("screen:\n%s", got)
+	}
 }
