@@ -7,7 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/dialog"
@@ -67,11 +66,13 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 		m.started[msg.ID] = msg
 		return ops.Next(msg)
 	case ops.ProgressMsg:
-		if s, ok := m.ops[msg.ID]; ok && msg.Drain != nil {
-			s.Drain = msg.Drain
-		} else if ok {
-			p := msg.Progress
-			s.Progress = &p
+		if s, ok := m.ops[msg.ID]; ok {
+			if msg.Drain != nil {
+				s.Drain = msg.Drain
+			} else {
+				p := msg.Progress
+				s.Progress = &p
+			}
 		}
 		return ops.Next(m.started[msg.ID])
 	case ops.Done:
@@ -86,6 +87,7 @@ func (m *Model) finishOp(msg ops.Done) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	delete(m.ops, msg.ID) // done: the notice and the activity log say how it ended
 	s.Done, s.Err, s.Verdicts, s.Node = true, msg.Err, msg.Verdicts, msg.Node
 	tone, kind := render.ToneOK, "verdict"
 	if !s.OK() {
@@ -122,11 +124,9 @@ func (m *Model) refreshNodes() tea.Cmd {
 
 // running are the ops still in flight, oldest first.
 func (m *Model) running() []*ops.Status {
-	var out []*ops.Status
+	out := make([]*ops.Status, 0, len(m.ops))
 	for _, s := range m.ops {
-		if !s.Done {
-			out = append(out, s)
-		}
+		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -135,14 +135,12 @@ func (m *Model) running() []*ops.Status {
 func (m *Model) recordEvents(events []swarm.Event) {
 	for _, e := range events {
 		text := fmt.Sprintf("%s %s %s", e.Type, e.Name, e.Action)
-		m.log("event", clean(text), render.ToneMuted)
+		m.log("event", render.Clean(text), render.ToneMuted)
 	}
 }
 
 func (m *Model) log(kind, text string, tone render.Tone) {
 	m.activity.Add(activity.Entry{At: m.c.Now(), Kind: kind, Text: text, Tone: tone})
 }
-
-func clean(s string) string { return strings.Join(strings.Fields(termsafe.Clean(s)), " ") }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

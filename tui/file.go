@@ -163,8 +163,8 @@ func (m *Model) writeBack(a dialog.WriteBack) tea.Cmd {
 // the drift is computed against what it says now.
 func (m *Model) onWroteBack(msg wroteBack) tea.Cmd {
 	if msg.err != nil {
-		m.log("error", clean("write-back refused: "+msg.err.Error()), render.ToneDanger)
-		return failed(clean("write-back refused: " + refusal(msg.err)))
+		m.log("error", render.Clean("write-back refused: "+msg.err.Error()), render.ToneDanger)
+		return failed(render.Clean("write-back refused: " + refusal(msg.err)))
 	}
 	res := msg.res
 	res.File = filepath.Base(res.File) // the status line has no room for the directory
@@ -172,8 +172,8 @@ func (m *Model) onWroteBack(msg wroteBack) tea.Cmd {
 	if msg.res.Old == msg.res.New {
 		text = "the file says " + msg.res.New + " already"
 	}
-	m.log("action", clean(text), render.ToneOK)
-	m.notice = &common.Status{Text: clean(text)}
+	m.log("action", render.Clean(text), render.ToneOK)
+	m.notice = &common.Status{Text: render.Clean(text)}
 	return m.reloadFile()
 }
 
@@ -234,13 +234,7 @@ func (m *Model) writeBackHint(op ops.Op) string {
 	return " · W writes " + op.To + " into " + fileNames(m.file)
 }
 
-func fileNames(st *stackfile.Stack) string {
-	names := make([]string, len(st.Files))
-	for i, f := range st.Files {
-		names[i] = filepath.Base(f)
-	}
-	return strings.Join(names, " + ")
-}
+func fileNames(st *stackfile.Stack) string { return render.FileNames(st.Files) }
 
 // LoadFiles is the usual Options.LoadFile: load the files again with the
 // same options.

@@ -37,13 +37,11 @@ func withFile(t *testing.T, content string, opts Options) Options {
 var ctrlE = tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl}
 
 func TestDriftMarkersGolden(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), sz.w, sz.h)
-			h.wantScreen("3 drifted from file", "2/2 (file 3)", "≠ repl", "≠ image", "flower", "≠ missing", "DRIFT")
-			h.golden()
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), sz.w, sz.h)
+		h.wantScreen("3 drifted from file", "2/2 (file 3)", "≠ repl", "≠ image", "flower", "≠ missing", "DRIFT")
+		h.golden()
+	})
 }
 
 func TestDriftDetailOfMissingService(t *testing.T) {
@@ -55,17 +53,15 @@ func TestDriftDetailOfMissingService(t *testing.T) {
 }
 
 func TestDiffViewGolden(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), sz.w, sz.h)
-			h.keys("D")
-			h.wantScreen("shop › diff", "3 of 6 services differ", "flower: missing", "image  nginx:1.27-alpine → nginx:1.27.3-alpine",
-				"replicas  2 → 3", "same: celery-beat, celery-worker, migrate")
-			h.golden()
-			h.keys("q")
-			h.wantScreen("DRIFT")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), sz.w, sz.h)
+		h.keys("D")
+		h.wantScreen("shop › diff", "3 of 6 services differ", "flower: missing", "image  nginx:1.27-alpine → nginx:1.27.3-alpine",
+			"replicas  2 → 3", "same: celery-beat, celery-worker, migrate")
+		h.golden()
+		h.keys("q")
+		h.wantScreen("DRIFT")
+	})
 }
 
 func TestDiffMasksSecretValues(t *testing.T) {
@@ -81,25 +77,23 @@ func TestDiffMasksSecretValues(t *testing.T) {
 }
 
 func TestDeployConfirmProgressAndVerdict(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), sz.w, sz.h)
-			h.send(ctrlE)
-			h.wantScreen("Confirm deploy", "Deploy the stack file to stack shop", "create  service  flower",
-				"update  service  nginx: image", "note: web: keeps its live replicas 2", "[ Confirm ]")
-			h.golden()
-			h.keys("y", "enter") // inside the grace period
-			if calls := h.be.CallList(); !slices.Equal(calls, []string{"plan shop"}) {
-				t.Fatalf("calls = %v", calls)
-			}
-			h.later()
-			h.keys("y")
-			if calls := h.be.CallList(); !slices.Equal(calls, []string{"plan shop", "deploy shop"}) {
-				t.Fatalf("calls = %v", calls)
-			}
-			h.wantScreen("✓ deploy shop: flower converged in 4s", "nginx converged", "web converged")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), sz.w, sz.h)
+		h.send(ctrlE)
+		h.wantScreen("Confirm deploy", "Deploy the stack file to stack shop", "create  service  flower",
+			"update  service  nginx: image", "note: web: keeps its live replicas 2", "[ Confirm ]")
+		h.golden()
+		h.keys("y", "enter") // inside the grace period
+		if calls := h.be.CallList(); !slices.Equal(calls, []string{"plan shop"}) {
+			t.Fatalf("calls = %v", calls)
+		}
+		h.later()
+		h.keys("y")
+		if calls := h.be.CallList(); !slices.Equal(calls, []string{"plan shop", "deploy shop"}) {
+			t.Fatalf("calls = %v", calls)
+		}
+		h.wantScreen("✓ deploy shop: flower converged in 4s", "nginx converged", "web converged")
+	})
 }
 
 func TestDeployFailureShowsReport(t *testing.T) {
@@ -117,28 +111,26 @@ func TestDeployFailureShowsReport(t *testing.T) {
 }
 
 func TestReleaseConfirmAndVerdict(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.keys("T")
-			h.wantScreen("Release stack shop (now on tag 1.4.2)", "> 1.4.2")
-			t.Run("input", func(t *testing.T) { h.t = t; h.golden() })
-			h.t = t
-			h.keys("backspace")
-			h.typeText("3")
-			h.keys("enter")
-			h.wantScreen("Confirm release", "tag 1.4.2 → 1.4.3", "web  web:1.4.2 → web:1.4.3",
-				"celery-worker  web:1.4.2 → web:1.4.3", "skip nginx  nginx:1.27-alpine")
-			t.Run("confirm", func(t *testing.T) { h.t = t; h.golden() })
-			h.t = t
-			h.later()
-			h.keys("y")
-			if calls := h.be.CallList(); !slices.Equal(calls, []string{"release shop 1.4.3 1.4.2"}) {
-				t.Fatalf("calls = %v", calls)
-			}
-			h.wantScreen("✓ release shop 1.4.2→1.4.3: celery-beat converged")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		h.keys("T")
+		h.wantScreen("Release stack shop (now on tag 1.4.2)", "> 1.4.2")
+		t.Run("input", func(t *testing.T) { h.t = t; h.golden() })
+		h.t = t
+		h.keys("backspace")
+		h.typeText("3")
+		h.keys("enter")
+		h.wantScreen("Confirm release", "tag 1.4.2 → 1.4.3", "web  web:1.4.2 → web:1.4.3",
+			"celery-worker  web:1.4.2 → web:1.4.3", "skip nginx  nginx:1.27-alpine")
+		t.Run("confirm", func(t *testing.T) { h.t = t; h.golden() })
+		h.t = t
+		h.later()
+		h.keys("y")
+		if calls := h.be.CallList(); !slices.Equal(calls, []string{"release shop 1.4.3 1.4.2"}) {
+			t.Fatalf("calls = %v", calls)
+		}
+		h.wantScreen("✓ release shop 1.4.2→1.4.3: celery-beat converged")
+	})
 }
 
 func TestReleaseCommandRefusesBadTags(t *testing.T) {
@@ -168,25 +160,23 @@ func selectService(h *harness, name string) {
 }
 
 func TestWriteBackFlow(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			opts := withFile(t, fakebe.ShopFile, Options{})
-			h := newHarness(t, opts, sz.w, sz.h)
-			selectService(h, "web")
-			h.wantScreen("2/2 (file 3)", "drift: replicas 2 → file 3")
-			h.keys("W")
-			h.wantScreen("Confirm write-back", "Write live replicas 2 of web into stack.yml", "(the file says 3)")
-			h.golden()
-			h.later()
-			h.keys("y")
-			content, _ := os.ReadFile(opts.File.Files[0])
-			if !strings.Contains(string(content), "replicas: 2\n") || strings.Contains(string(content), "replicas: 3") {
-				t.Fatalf("file not written:\n%s", content)
-			}
-			h.wantScreen("wrote ", "wrote stack.yml:19: replicas 3 → 2", "2 drifted from file")
-			h.notScreen("(file 3)")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		opts := withFile(t, fakebe.ShopFile, Options{})
+		h := newHarness(t, opts, sz.w, sz.h)
+		selectService(h, "web")
+		h.wantScreen("2/2 (file 3)", "drift: replicas 2 → file 3")
+		h.keys("W")
+		h.wantScreen("Confirm write-back", "Write live replicas 2 of web into stack.yml", "(the file says 3)")
+		h.golden()
+		h.later()
+		h.keys("y")
+		content, _ := os.ReadFile(opts.File.Files[0])
+		if !strings.Contains(string(content), "replicas: 2\n") || strings.Contains(string(content), "replicas: 3") {
+			t.Fatalf("file not written:\n%s", content)
+		}
+		h.wantScreen("wrote ", "wrote stack.yml:19: replicas 3 → 2", "2 drifted from file")
+		h.notScreen("(file 3)")
+	})
 }
 
 func TestWriteBackRefusalNamesVariable(t *testing.T) {
@@ -209,32 +199,30 @@ func TestScaleVerdictOffersWriteBack(t *testing.T) {
 }
 
 func TestReadOnlyRefusesFileActions(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, withFile(t, fakebe.ShopFile, Options{ReadOnly: true}), sz.w, sz.h)
-			selectService(h, "web")
-			h.send(ctrlE)
-			h.keys("T", "W")
-			h.notScreen("Confirm", "Release stack")
-			h.keys("?")
-			h.wantScreen("diff with file")
-			h.notScreen("release tag", "deploy file", "write replicas")
-			h.keys("?")
-			for _, line := range []string{"deploy", "release 2.0"} {
-				h.keys(":")
-				h.typeText(line)
-				h.keys("enter")
-				h.wantScreen("read-only")
-			}
-			h.send(askWriteBackWeb(h))
-			h.wantScreen("read-only: write-back is disabled")
-			if calls := h.be.CallList(); len(calls) != 0 {
-				t.Fatalf("read-only made calls: %v", calls)
-			}
-			h.keys("D") // the diff only reads: allowed
-			h.wantScreen("3 of 6 services differ")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, withFile(t, fakebe.ShopFile, Options{ReadOnly: true}), sz.w, sz.h)
+		selectService(h, "web")
+		h.send(ctrlE)
+		h.keys("T", "W")
+		h.notScreen("Confirm", "Release stack")
+		h.keys("?")
+		h.wantScreen("diff with file")
+		h.notScreen("release tag", "deploy file", "write replicas")
+		h.keys("?")
+		for _, line := range []string{"deploy", "release 2.0"} {
+			h.keys(":")
+			h.typeText(line)
+			h.keys("enter")
+			h.wantScreen("read-only")
+		}
+		h.send(askWriteBackWeb(h))
+		h.wantScreen("read-only: write-back is disabled")
+		if calls := h.be.CallList(); len(calls) != 0 {
+			t.Fatalf("read-only made calls: %v", calls)
+		}
+		h.keys("D") // the diff only reads: allowed
+		h.wantScreen("3 of 6 services differ")
+	})
 }
 
 func askWriteBackWeb(h *harness) tea.Msg {

@@ -86,8 +86,20 @@ func (h *harness) notScreen(parts ...string) {
 	}
 }
 
-// sizes are the terminal sizes every view is golden-tested at.
-var sizes = []struct {
+// size is a terminal size, named for its subtest.
+type size struct {
 	name string
 	w, h int
-}{{"80x24", 80, 24}, {"120x40", 120, 40}}
+}
+
+// sizes are the terminal sizes every view is golden-tested at.
+var sizes = []size{{"80x24", 80, 24}, {"120x40", 120, 40}}
+
+// forSizes runs test at each of sizes, as a subtest named by the size (the
+// name the golden file is found by).
+func forSizes(t *testing.T, test func(t *testing.T, sz size)) {
+	t.Helper()
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) { test(t, sz) })
+	}
+}

@@ -61,7 +61,7 @@ type Model struct {
 	cmdline  *cmdline.Model
 	showHelp bool
 
-	ops      map[int]*ops.Status
+	ops      map[int]*ops.Status // in flight: finishOp drops an op once done
 	started  map[int]ops.Started
 	lastOp   int
 	notice   *common.Status

@@ -17,31 +17,29 @@ func openNodes(h *harness) {
 }
 
 func TestNodeDrainConfirmSaysTasksStayPending(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			openNodes(h)
-			h.keys("D")
-			h.wantScreen("Confirm node drain", "Drain node manager-1: 6 running tasks will move to other nodes",
-				"(none available: they will stay pending)")
-			t.Run("confirm", func(t *testing.T) { h.t = t; h.golden() })
-			h.t = t
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		openNodes(h)
+		h.keys("D")
+		h.wantScreen("Confirm node drain", "Drain node manager-1: 6 running tasks will move to other nodes",
+			"(none available: they will stay pending)")
+		t.Run("confirm", func(t *testing.T) { h.t = t; h.golden() })
+		h.t = t
 
-			h.keys("y") // inside the grace period: ignored
-			if calls := h.be.CallList(); len(calls) != 0 {
-				t.Fatalf("confirmed inside the grace period: %v", calls)
-			}
-			h.later()
-			h.keys("y")
-			if calls := h.be.CallList(); !slices.Equal(calls, []string{"node drain n1", "wait drained n1"}) {
-				t.Fatalf("calls = %v", calls)
-			}
-			h.wantScreen("✗ node drain manager-1: active → drain · 6 tasks moved: 6 pending")
-			if sz.w >= 120 {
-				h.wantScreen("6 pending: no other node can take them")
-			}
-		})
-	}
+		h.keys("y") // inside the grace period: ignored
+		if calls := h.be.CallList(); len(calls) != 0 {
+			t.Fatalf("confirmed inside the grace period: %v", calls)
+		}
+		h.later()
+		h.keys("y")
+		if calls := h.be.CallList(); !slices.Equal(calls, []string{"node drain n1", "wait drained n1"}) {
+			t.Fatalf("calls = %v", calls)
+		}
+		h.wantScreen("✗ node drain manager-1: active → drain · 6 tasks moved: 6 pending")
+		if sz.w >= 120 {
+			h.wantScreen("6 pending: no other node can take them")
+		}
+	})
 }
 
 func TestNodeDrainWithRoomReportsTasksRunningElsewhere(t *testing.T) {

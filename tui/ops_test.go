@@ -13,42 +13,40 @@ import (
 func selectWeb(h *harness) { h.keys("G") }
 
 func TestScaleThroughDialogs(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			selectWeb(h)
-			h.keys("s")
-			h.wantScreen("Scale shop_web", "> 2")
-			t.Run("input", func(t *testing.T) { h.t = t; h.golden() })
-			h.t = t
-			h.keys("backspace", "3", "enter")
-			h.wantScreen("Confirm scale", "Scale shop_web 2 → 3", "[ Cancel ]", "[ Confirm ]")
-			t.Run("confirm", func(t *testing.T) { h.t = t; h.golden() })
-			h.t = t
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		selectWeb(h)
+		h.keys("s")
+		h.wantScreen("Scale shop_web", "> 2")
+		t.Run("input", func(t *testing.T) { h.t = t; h.golden() })
+		h.t = t
+		h.keys("backspace", "3", "enter")
+		h.wantScreen("Confirm scale", "Scale shop_web 2 → 3", "[ Cancel ]", "[ Confirm ]")
+		t.Run("confirm", func(t *testing.T) { h.t = t; h.golden() })
+		h.t = t
 
-			// Typed-ahead keys inside the grace period do nothing.
-			h.keys("y", "tab", "enter")
-			if calls := h.be.CallList(); len(calls) != 0 {
-				t.Fatalf("confirmed inside the grace period: %v", calls)
-			}
-			h.wantScreen("Scale shop_web 2 → 3")
+		// Typed-ahead keys inside the grace period do nothing.
+		h.keys("y", "tab", "enter")
+		if calls := h.be.CallList(); len(calls) != 0 {
+			t.Fatalf("confirmed inside the grace period: %v", calls)
+		}
+		h.wantScreen("Scale shop_web 2 → 3")
 
-			h.later()
-			h.keys("y")
-			if calls := h.be.CallList(); !slices.Equal(calls, []string{"scale shop web 3"}) {
-				t.Fatalf("calls = %v", calls)
-			}
-			h.wantScreen("✓ scale web 2→3: web converged in 4s")
-			t.Run("verdict", func(t *testing.T) { h.t = t; h.golden() })
-			h.t = t
+		h.later()
+		h.keys("y")
+		if calls := h.be.CallList(); !slices.Equal(calls, []string{"scale shop web 3"}) {
+			t.Fatalf("calls = %v", calls)
+		}
+		h.wantScreen("✓ scale web 2→3: web converged in 4s")
+		t.Run("verdict", func(t *testing.T) { h.t = t; h.golden() })
+		h.t = t
 
-			h.keys(":")
-			h.typeText("activity")
-			h.keys("enter")
-			h.wantScreen("action", "Scale shop_web 2 → 3", "verdict", "web converged")
-			t.Run("activity", func(t *testing.T) { h.t = t; h.golden() })
-		})
-	}
+		h.keys(":")
+		h.typeText("activity")
+		h.keys("enter")
+		h.wantScreen("action", "Scale shop_web 2 → 3", "verdict", "web converged")
+		t.Run("activity", func(t *testing.T) { h.t = t; h.golden() })
+	})
 }
 
 func TestConfirmEnterOnCancelCancels(t *testing.T) {
@@ -93,52 +91,48 @@ func TestFailedOpShowsError(t *testing.T) {
 }
 
 func TestReadOnlyHidesAndRefusesActions(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop", ReadOnly: true}, sz.w, sz.h)
-			selectWeb(h)
-			h.keys("s", "r", "R", "i")
-			h.notScreen("Scale shop_web", "Confirm")
-			h.wantScreen("READ-ONLY")
-			h.notScreen("s scale")
-			h.golden()
-			// Requests that get past the keys are refused by the root.
-			h.send(dialog.OpenMsg{Dialog: dialog.NewConfirm(h.m.c, ops.Op{Kind: ops.Scale, Service: "web"})})
-			h.keys(":")
-			h.typeText("scale web 4")
-			h.keys("enter")
-			h.later()
-			h.keys("y", "enter")
-			if calls := h.be.CallList(); len(calls) != 0 {
-				t.Fatalf("read-only made calls: %v", calls)
-			}
-			h.wantScreen("read-only")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop", ReadOnly: true}, sz.w, sz.h)
+		selectWeb(h)
+		h.keys("s", "r", "R", "i")
+		h.notScreen("Scale shop_web", "Confirm")
+		h.wantScreen("READ-ONLY")
+		h.notScreen("s scale")
+		h.golden()
+		// Requests that get past the keys are refused by the root.
+		h.send(dialog.OpenMsg{Dialog: dialog.NewConfirm(h.m.c, ops.Op{Kind: ops.Scale, Service: "web"})})
+		h.keys(":")
+		h.typeText("scale web 4")
+		h.keys("enter")
+		h.later()
+		h.keys("y", "enter")
+		if calls := h.be.CallList(); len(calls) != 0 {
+			t.Fatalf("read-only made calls: %v", calls)
+		}
+		h.wantScreen("read-only")
+	})
 }
 
 func TestCommandLineCompletesAndScales(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.keys(":")
-			h.typeText("sc")
-			h.keys("tab")
-			h.wantScreen(":scale ")
-			h.typeText("w")
-			h.keys("tab")
-			h.wantScreen(":scale web ")
-			h.typeText("4")
-			h.golden()
-			h.keys("enter")
-			h.wantScreen("Scale shop_web 2 → 4")
-			h.later()
-			h.keys("y")
-			if calls := h.be.CallList(); !slices.Equal(calls, []string{"scale shop web 4"}) {
-				t.Fatalf("calls = %v", calls)
-			}
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		h.keys(":")
+		h.typeText("sc")
+		h.keys("tab")
+		h.wantScreen(":scale ")
+		h.typeText("w")
+		h.keys("tab")
+		h.wantScreen(":scale web ")
+		h.typeText("4")
+		h.golden()
+		h.keys("enter")
+		h.wantScreen("Scale shop_web 2 → 4")
+		h.later()
+		h.keys("y")
+		if calls := h.be.CallList(); !slices.Equal(calls, []string{"scale shop web 4"}) {
+			t.Fatalf("calls = %v", calls)
+		}
+	})
 }
 
 func TestCommandLineErrorsAndQuit(t *testing.T) {

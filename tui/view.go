@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/swarmtop/swarmtop/tui/render"
 	"github.com/swarmtop/swarmtop/tui/table"
 )
 
@@ -61,7 +62,7 @@ func (m *Model) breadcrumb() string {
 			parts = append(parts, t.Title())
 		}
 	}
-	return clean(strings.Join(parts, " › "))
+	return render.Clean(strings.Join(parts, " › "))
 }
 
 // footer is the command line when open, else the ops in flight, else the

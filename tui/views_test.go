@@ -14,92 +14,76 @@ import (
 )
 
 func TestStackViewGolden(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.wantScreen("web", "2/2", "web:1.4.2", "celery-worker", "1/2", "failing")
-			h.golden()
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		h.wantScreen("web", "2/2", "web:1.4.2", "celery-worker", "1/2", "failing")
+		h.golden()
+	})
 }
 
 func TestStackViewTasksPaneShowsFullError(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.keys("j", "tab", "j") // celery-worker, tasks pane, its failing slot
-			h.wantScreen("celery-worker.2", "rejected")
-			h.golden()
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		h.keys("j", "tab", "j") // celery-worker, tasks pane, its failing slot
+		h.wantScreen("celery-worker.2", "rejected")
+		h.golden()
+	})
 }
 
 func TestStacksViewGoldenAndOpen(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{}, sz.w, sz.h)
-			h.wantScreen("monitoring", "shop", "6/7")
-			h.golden()
-			h.keys("j", "enter")
-			h.wantScreen("stacks › shop", "celery-worker")
-			h.keys("esc")
-			h.wantScreen("monitoring")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{}, sz.w, sz.h)
+		h.wantScreen("monitoring", "shop", "6/7")
+		h.golden()
+		h.keys("j", "enter")
+		h.wantScreen("stacks › shop", "celery-worker")
+		h.keys("esc")
+		h.wantScreen("monitoring")
+	})
 }
 
 func TestTasksViewGoldenWithHistory(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.keys("j", "enter")
-			h.wantScreen("celery-worker tasks", "current tasks")
-			h.notScreen("non-zero exit")
-			t.Run("current", func(t *testing.T) { h.t = t; h.golden() })
-			h.keys("h")
-			h.wantScreen("incl. history")
-			t.Run("history", func(t *testing.T) { h.t = t; h.golden() })
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		h.keys("j", "enter")
+		h.wantScreen("celery-worker tasks", "current tasks")
+		h.notScreen("non-zero exit")
+		t.Run("current", func(t *testing.T) { h.t = t; h.golden() })
+		h.keys("h")
+		h.wantScreen("incl. history")
+		t.Run("history", func(t *testing.T) { h.t = t; h.golden() })
+	})
 }
 
 func TestNodesViewGolden(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.keys(":")
-			h.typeText("nodes")
-			h.keys("enter")
-			h.wantScreen("manager-1", "manager (leader)", "29.0.1", "1 nodes · 1 managers")
-			h.golden()
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		openNodes(h)
+		h.wantScreen("manager-1", "manager (leader)", "29.0.1", "1 nodes · 1 managers")
+		h.golden()
+	})
 }
 
 func TestHelpGolden(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
-			h.keys("?")
-			h.wantScreen("scale", "restart", "rollback", "switch pane")
-			h.golden()
-			h.keys("?")
-			h.notScreen("Keys")
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
+		h.keys("?")
+		h.wantScreen("scale", "restart", "rollback", "switch pane")
+		h.golden()
+		h.keys("?")
+		h.notScreen("Keys")
+	})
 }
 
 func TestLoadingShowsSpinnerAndLastError(t *testing.T) {
-	for _, sz := range sizes {
-		t.Run(sz.name, func(t *testing.T) {
-			be := fakebe.New()
-			be.Updates = make(chan swarm.WatchUpdate, 4)
-			be.Updates <- swarm.WatchUpdate{Err: errors.New("Cannot connect to the Docker daemon")}
-			h := newHarnessWith(t, be, Options{Stack: "shop"}, sz.w, sz.h)
-			h.wantScreen("reading stack shop", "last error: Cannot connect")
-			h.golden()
-		})
-	}
+	forSizes(t, func(t *testing.T, sz size) {
+		be := fakebe.New()
+		be.Updates = make(chan swarm.WatchUpdate, 4)
+		be.Updates <- swarm.WatchUpdate{Err: errors.New("Cannot connect to the Docker daemon")}
+		h := newHarnessWith(t, be, Options{Stack: "shop"}, sz.w, sz.h)
+		h.wantScreen("reading stack shop", "last error: Cannot connect")
+		h.golden()
+	})
 }
 
 func TestDisconnectionShown(t *testing.T) {

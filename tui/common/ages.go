@@ -4,6 +4,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/render"
 )
 
 // AgeTimer keeps a view's ages ("running 14s") true while no new snapshot
@@ -25,6 +28,12 @@ func (a *AgeTimer) Follow(now, next time.Time) tea.Cmd {
 	}
 	a.due = next
 	return tea.Tick(next.Sub(now), func(time.Time) tea.Msg { return AgesDue{At: next} })
+}
+
+// FollowTasks follows the ages of tasks shown as render.TaskRow shows
+// them, for view id: what a view showing tasks runs after each Update.
+func (a *AgeTimer) FollowTasks(id ViewID, now time.Time, shown []swarm.Task) tea.Cmd {
+	return Tag(id, a.Follow(now, render.NextTaskAgeChange(shown, now)))
 }
 
 // Due says whether msg is the pending timer, and clears it if so: the view

@@ -3,6 +3,8 @@ package common
 import (
 	"testing"
 	"time"
+
+	"github.com/swarmtop/swarmtop/swarm"
 )
 
 func TestAgeTimerKeepsOneTimerForTheFirstChange(t *testing.T) {
@@ -38,5 +40,25 @@ func TestAgeTimerKeepsOneTimerForTheFirstChange(t *testing.T) {
 	}
 	if a.Follow(now, hour) == nil {
 		t.Error("after it fired, following again needs a new timer")
+	}
+}
+
+// FollowTasks wakes the view that shows the tasks when the first shown age
+// changes: a task started 14.98s ago reads 15s 20ms later.
+func TestFollowTasksTagsTheFirstAgeChange(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	var a AgeTimer
+	if a.FollowTasks("v1", now, nil) != nil {
+		t.Error("no tasks shown: no timer")
+	}
+	shown := []swarm.Task{{Since: now.Add(-2 * time.Hour)}, {Since: now.Add(-14*time.Second - 980*time.Millisecond)}}
+	cmd := a.FollowTasks("v1", now, shown)
+	if cmd == nil {
+		t.Fatal("want a timer")
+	}
+	tagged, ok := cmd().(Tagged)
+	want := now.Add(20 * time.Millisecond)
+	if !ok || tagged.View != "v1" || tagged.Msg != (AgesDue{At: want}) {
+		t.Fatalf("timer sent %#v, want AgesDue at %v for v1", tagged, want)
 	}
 }

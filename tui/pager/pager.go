@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/keys"
@@ -87,8 +86,7 @@ func (m Model) View() string {
 	out := make([]string, 0, m.height)
 	end := min(m.offset+m.page(), len(m.lines))
 	for _, l := range m.lines[m.offset:end] {
-		text := table.Pad(ansi.Truncate(l.Text, m.width, "…"), m.width)
-		out = append(out, table.ToneStyle(m.c.Styles, l.Tone).Render(text))
+		out = append(out, table.ToneStyle(m.c.Styles, l.Tone).Render(table.Pad(l.Text, m.width)))
 	}
 	for len(out) < m.page() {
 		out = append(out, "")

@@ -34,7 +34,7 @@ func DeployPlanLines(r *swarm.DeployResult) []string {
 		out = append(out, fmt.Sprintf("%d unchanged", unchanged))
 	}
 	for _, n := range r.Notes {
-		out = append(out, "note: "+clean(n))
+		out = append(out, "note: "+Clean(n))
 	}
 	return out
 }
@@ -56,18 +56,18 @@ func DeployReportLines(r *swarm.DeployResult) []Line {
 		out = append(out, Line{Text: objectLine(string(o.Action), 9, o), Tone: tone})
 	}
 	for _, n := range r.Notes {
-		out = append(out, Line{Text: "note: " + clean(n), Tone: ToneMuted})
+		out = append(out, Line{Text: "note: " + Clean(n), Tone: ToneMuted})
 	}
 	for _, w := range r.Warnings {
-		out = append(out, Line{Text: "warning: " + clean(w), Tone: ToneWarning})
+		out = append(out, Line{Text: "warning: " + Clean(w), Tone: ToneWarning})
 	}
 	return out
 }
 
 func objectLine(action string, width int, o swarm.DeployObject) string {
-	line := fmt.Sprintf("  %-*s %-8s %s", width, action, o.Kind, clean(o.Name))
+	line := fmt.Sprintf("  %-*s %-8s %s", width, action, o.Kind, Clean(o.Name))
 	if o.Detail != "" {
-		line += ": " + clean(o.Detail)
+		line += ": " + Clean(o.Detail)
 	}
 	return line
 }

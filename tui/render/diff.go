@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/swarmtop/swarmtop/swarm"
@@ -27,14 +28,14 @@ func DiffLines(d swarm.StackDiff) []Line {
 		}
 	}
 	if differ == 0 {
-		return []Line{{fmt.Sprintf("stack %s is as the file says (%d services)", clean(d.Stack), len(d.Services)), ToneOK}}
+		return []Line{{fmt.Sprintf("stack %s is as the file says (%d services)", Clean(d.Stack), len(d.Services)), ToneOK}}
 	}
 	out := []Line{{fmt.Sprintf("stack %s: %d of %d services differ from the file (live → file)",
-		clean(d.Stack), differ, len(d.Services)), ToneWarning}}
+		Clean(d.Stack), differ, len(d.Services)), ToneWarning}}
 	var same []string
 	for _, s := range d.Services {
 		if s.Status == swarm.DiffSame {
-			same = append(same, clean(s.Service))
+			same = append(same, Clean(s.Service))
 			continue
 		}
 		out = append(out, Line{})
@@ -47,7 +48,7 @@ func DiffLines(d swarm.StackDiff) []Line {
 }
 
 func serviceDiffLines(s swarm.ServiceDiff) []Line {
-	name := clean(s.Service)
+	name := Clean(s.Service)
 	switch s.Status {
 	case swarm.DiffMissing:
 		return []Line{{name + ": missing (in the file, not deployed)", ToneWarning}}
@@ -56,11 +57,11 @@ func serviceDiffLines(s swarm.ServiceDiff) []Line {
 	}
 	width := 0
 	for _, c := range s.Changes {
-		width = max(width, len(clean(c.Field)))
+		width = max(width, len(Clean(c.Field)))
 	}
 	out := []Line{{name + ": changed", ToneNormal}}
 	for _, c := range s.Changes {
-		field, live, file := clean(c.Field), shown(c.Live), shown(c.File)
+		field, live, file := Clean(c.Field), shown(c.Live), shown(c.File)
 		if len(live)+len(file) <= longValues {
 			out = append(out, Line{Text: fmt.Sprintf("  %-*s  %s → %s", width, field, live, file)})
 			continue
@@ -70,10 +71,20 @@ func serviceDiffLines(s swarm.ServiceDiff) []Line {
 	return out
 }
 
+// FileNames names a stack's files as the screen shows them, without their
+// directories: "stack.yml + prod.yml".
+func FileNames(paths []string) string {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(p)
+	}
+	return strings.Join(names, " + ")
+}
+
 // shown makes an empty value visible.
 func shown(v string) string {
 	if v == "" {
 		return "(none)"
 	}
-	return clean(v)
+	return Clean(v)
 }

@@ -22,7 +22,7 @@ func ServiceDriftHeader() []Column {
 func ServiceDriftRow(s swarm.Service, d *swarm.Drift) Row {
 	r := ServiceRow(s)
 	if d != nil && d.Replicas != nil {
-		r.Cells[2] += " (file " + clean(d.Replicas.File) + ")"
+		r.Cells[2] += " (file " + Clean(d.Replicas.File) + ")"
 	}
 	r.Cells = append(r.Cells, DriftText(d))
 	if d != nil && r.Tone == ToneNormal {
@@ -33,7 +33,7 @@ func ServiceDriftRow(s swarm.Service, d *swarm.Drift) Row {
 
 // MissingRow is a service the file declares that is not deployed.
 func MissingRow(name string) Row {
-	return Row{Cells: []string{clean(name), "-", "0/0", "-", "-", "-", "-", DriftText(&swarm.Drift{Missing: true})},
+	return Row{Cells: []string{Clean(name), "-", "0/0", "-", "-", "-", "-", DriftText(&swarm.Drift{Missing: true})},
 		Tone: ToneWarning}
 }
 
@@ -72,18 +72,19 @@ func DriftDetail(d swarm.Drift) string {
 	}
 	var parts []string
 	if c := d.Replicas; c != nil {
-		parts = append(parts, fmt.Sprintf("replicas %s → file %s", clean(c.Live), clean(c.File)))
+		parts = append(parts, fmt.Sprintf("replicas %s → file %s", Clean(c.Live), Clean(c.File)))
 	}
 	if c := d.Image; c != nil {
-		parts = append(parts, fmt.Sprintf("image %s → file %s", clean(c.Live), clean(c.File)))
+		parts = append(parts, fmt.Sprintf("image %s → file %s", Clean(c.Live), Clean(c.File)))
 	}
 	if d.OtherChanges > 0 {
-		parts = append(parts, plural(d.OtherChanges, "other field"))
+		parts = append(parts, Plural(d.OtherChanges, "other field"))
 	}
 	return "drift: " + strings.Join(parts, " · ") + "  (D: diff)"
 }
 
-func plural(n int, word string) string {
+// Plural is "1 node", "3 nodes": a count and its word.
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

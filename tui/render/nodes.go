@@ -20,7 +20,7 @@ func NodeHeader() []Column {
 
 // NodeRow renders one node; the leader is marked next to its role.
 func NodeRow(n swarm.Node) Row {
-	role := clean(n.Role)
+	role := Clean(n.Role)
 	if n.Leader {
 		role += " (leader)"
 	}
@@ -32,8 +32,8 @@ func NodeRow(n swarm.Node) Row {
 		tone = ToneWarning
 	}
 	return Row{
-		Cells: []string{clean(n.Hostname), role, clean(n.Availability), clean(n.Status),
-			orDash(clean(n.EngineVersion)), strconv.Itoa(n.Tasks)},
+		Cells: []string{Clean(n.Hostname), role, Clean(n.Availability), Clean(n.Status),
+			orDash(Clean(n.EngineVersion)), strconv.Itoa(n.Tasks)},
 		Tone: tone,
 	}
 }
@@ -54,7 +54,7 @@ func StackRow(s swarm.StackSummary) Row {
 		tone = ToneWarning
 	}
 	return Row{
-		Cells: []string{clean(s.Name), strconv.Itoa(s.Services),
+		Cells: []string{Clean(s.Name), strconv.Itoa(s.Services),
 			strconv.FormatUint(s.RunningTasks, 10) + "/" + strconv.FormatUint(s.DesiredTasks, 10)},
 		Tone: tone,
 	}

@@ -42,14 +42,14 @@ func MajorityTag(services []swarm.Service) string {
 func ReleaseLines(services []swarm.Service, oldTag, newTag string) (lines []string, moving int) {
 	var skipped []string
 	for _, s := range services {
-		image := clean(s.Image)
+		image := Clean(s.Image)
 		switch tag := TagOf(image); tag {
 		case oldTag:
 			moving++
 			newImage := strings.TrimSuffix(image, ":"+tag) + ":" + newTag
-			lines = append(lines, fmt.Sprintf("  %s  %s → %s", clean(s.Name), ImageTag(image), ImageTag(newImage)))
+			lines = append(lines, fmt.Sprintf("  %s  %s → %s", Clean(s.Name), ImageTag(image), ImageTag(newImage)))
 		default:
-			skipped = append(skipped, fmt.Sprintf("  skip %s  %s", clean(s.Name), ImageTag(image)))
+			skipped = append(skipped, fmt.Sprintf("  skip %s  %s", Clean(s.Name), ImageTag(image)))
 		}
 	}
 	return append(lines, skipped...), moving

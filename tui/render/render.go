@@ -36,8 +36,9 @@ type Row struct {
 	Tone  Tone
 }
 
-// clean makes engine text safe to print and keeps it on one line.
-func clean(s string) string {
+// Clean makes engine text safe to print and keeps it on one line. Every
+// view that prints engine text on one line uses it.
+func Clean(s string) string {
 	return strings.Join(strings.Fields(termsafe.Clean(s)), " ")
 }
 

@@ -124,3 +124,17 @@ func TestNextAgeChange(t *testing.T) {
 		t.Error("the zero time's age never changes")
 	}
 }
+
+func TestTaskRowsPairTasksWithRestarts(t *testing.T) {
+	tasks := []swarm.Task{{Service: "web", Slot: 1, Since: now}, {Service: "web", Slot: 2, Since: now}}
+	rows := TaskRows(tasks, []int{0, 3}, now)
+	if len(rows) != 2 || rows[0].Cells[0] != "web.1" || rows[1].Cells[4] != "3" {
+		t.Fatalf("rows = %+v", rows)
+	}
+}
+
+func TestFileNamesLeaveOutDirectories(t *testing.T) {
+	if got := FileNames([]string{"/srv/shop/stack.yml", "prod.yml"}); got != "stack.yml + prod.yml" {
+		t.Errorf("FileNames = %q", got)
+	}
+}

@@ -24,12 +24,12 @@ func ServiceHeader() []Column {
 func ServiceRow(s swarm.Service) Row {
 	return Row{
 		Cells: []string{
-			clean(s.Name),
+			Clean(s.Name),
 			shortMode(s.Mode),
 			Replicas(s),
-			ImageTag(clean(s.Image)),
-			orDash(clean(s.UpdateState)),
-			orDash(clean(strings.Join(s.Ports, ","))),
+			ImageTag(Clean(s.Image)),
+			orDash(Clean(s.UpdateState)),
+			orDash(Clean(strings.Join(s.Ports, ","))),
 			healthText(s.Health),
 		},
 		Tone: serviceTone(s),
@@ -51,7 +51,7 @@ func shortMode(mode string) string {
 	case swarm.ModeReplicatedJob:
 		return "repl-job"
 	default:
-		return clean(mode)
+		return Clean(mode)
 	}
 }
 
@@ -88,9 +88,9 @@ func serviceTone(s swarm.Service) Tone {
 // ServiceDetail is the one-line description of the selected service: the
 // full image and the update message the table leaves out.
 func ServiceDetail(s swarm.Service) string {
-	out := clean(s.FullName) + "  " + clean(s.Image)
+	out := Clean(s.FullName) + "  " + Clean(s.Image)
 	if s.UpdateMessage != "" {
-		out += "  " + clean(s.UpdateMessage)
+		out += "  " + Clean(s.UpdateMessage)
 	}
 	return out
 }

@@ -25,14 +25,24 @@ func TaskRow(t swarm.Task, restarts int, now time.Time) Row {
 	return Row{
 		Cells: []string{
 			SlotName(t),
-			clean(t.Node),
-			clean(t.State) + " " + Age(t.Since, now),
-			clean(t.DesiredState),
+			Clean(t.Node),
+			Clean(t.State) + " " + Age(t.Since, now),
+			Clean(t.DesiredState),
 			strconv.Itoa(restarts),
-			orDash(clean(t.Err)),
+			orDash(Clean(t.Err)),
 		},
 		Tone: taskTone(t),
 	}
+}
+
+// TaskRows renders tasks with their slots' restarts, as SlotTasks returns
+// them.
+func TaskRows(tasks []swarm.Task, restarts []int, now time.Time) []Row {
+	rows := make([]Row, len(tasks))
+	for i, t := range tasks {
+		rows[i] = TaskRow(t, restarts[i], now)
+	}
+	return rows
 }
 
 // NextTaskAgeChange is the first NextAgeChange of the tasks' ages as
@@ -50,9 +60,9 @@ func NextTaskAgeChange(tasks []swarm.Task, now time.Time) time.Time {
 // SlotName is service.slot, or service@node for global services.
 func SlotName(t swarm.Task) string {
 	if t.Slot == 0 {
-		return clean(t.Service) + "@" + clean(t.Node)
+		return Clean(t.Service) + "@" + Clean(t.Node)
 	}
-	return clean(t.Service) + "." + strconv.Itoa(t.Slot)
+	return Clean(t.Service) + "." + strconv.Itoa(t.Slot)
 }
 
 func taskTone(t swarm.Task) Tone {
@@ -70,12 +80,12 @@ func taskTone(t swarm.Task) Tone {
 // TaskDetail is the full, untruncated description of a task for the detail
 // line: the error an operator needs is often longer than the column.
 func TaskDetail(t swarm.Task) string {
-	out := SlotName(t) + " " + clean(t.State)
+	out := SlotName(t) + " " + Clean(t.State)
 	if t.ExitCode != 0 {
 		out += " exit " + strconv.Itoa(t.ExitCode)
 	}
 	if t.Err != "" {
-		out += ": " + clean(t.Err)
+		out += ": " + Clean(t.Err)
 	}
 	return out
 }

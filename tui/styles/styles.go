@@ -20,12 +20,11 @@ type Palette struct {
 type Styles struct {
 	NoColor bool
 
-	Title, Header, Footer, Help lipgloss.Style
-	TableHeader, Row, Selected  lipgloss.Style
-	OK, Warning, Danger, Info   lipgloss.Style
-	Muted, Subtle, Highlight    lipgloss.Style
-	Dialog, DialogTitle         lipgloss.Style
-	Border                      lipgloss.Style
+	Title, Header              lipgloss.Style
+	TableHeader, Row, Selected lipgloss.Style
+	OK, Warning, Danger, Info  lipgloss.Style
+	Muted, Subtle, Highlight   lipgloss.Style
+	Dialog, DialogTitle        lipgloss.Style
 }
 
 // DarkPalette and LightPalette pick readable colours for each background.
@@ -52,14 +51,13 @@ func LightPalette() Palette {
 // New builds the styles for a background; noColor (NO_COLOR) keeps only
 // bold/reverse so selection stays visible without colour.
 func New(isDark, noColor bool) *Styles {
-	p := LightPalette()
-	if isDark {
-		p = DarkPalette()
-	}
-	if noColor {
+	switch {
+	case noColor:
 		return plain()
+	case isDark:
+		return fromPalette(DarkPalette())
 	}
-	return fromPalette(p)
+	return fromPalette(LightPalette())
 }
 
 func fromPalette(p Palette) *Styles {
@@ -67,8 +65,6 @@ func fromPalette(p Palette) *Styles {
 	return &Styles{
 		Title:       lipgloss.NewStyle().Bold(true).Foreground(p.Primary),
 		Header:      lipgloss.NewStyle().Background(p.HeaderBg).Foreground(p.Text),
-		Footer:      lipgloss.NewStyle().Foreground(p.Muted),
-		Help:        lipgloss.NewStyle().Foreground(p.Muted),
 		TableHeader: lipgloss.NewStyle().Bold(true).Foreground(p.Primary),
 		Row:         base,
 		Selected:    lipgloss.NewStyle().Background(p.SelectedBg).Foreground(p.Text).Bold(true),
@@ -81,7 +77,6 @@ func fromPalette(p Palette) *Styles {
 		Highlight:   lipgloss.NewStyle().Reverse(true),
 		Dialog:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.Primary).Padding(0, 1),
 		DialogTitle: lipgloss.NewStyle().Bold(true).Foreground(p.Primary),
-		Border:      lipgloss.NewStyle().Border(lipgloss.NormalBorder()).BorderForeground(p.Subtle),
 	}
 }
 
@@ -89,12 +84,11 @@ func plain() *Styles {
 	s := lipgloss.NewStyle()
 	return &Styles{
 		NoColor: true,
-		Title:   s.Bold(true), Header: s, Footer: s, Help: s,
+		Title:   s.Bold(true), Header: s,
 		TableHeader: s.Bold(true), Row: s, Selected: s.Reverse(true),
 		OK: s, Warning: s, Danger: s.Bold(true), Info: s,
 		Muted: s, Subtle: s, Highlight: s.Reverse(true),
 		Dialog:      s.Border(lipgloss.RoundedBorder()).Padding(0, 1),
 		DialogTitle: s.Bold(true),
-		Border:      s.Border(lipgloss.NormalBorder()),
 	}
 }

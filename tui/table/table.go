@@ -105,19 +105,6 @@ func (m Model) Selected() int {
 	return m.visible[m.cursor]
 }
 
-// Select moves the cursor to the row whose first cell is name.
-func (m *Model) Select(name string) {
-	for i, r := range m.visible {
-		if key0(m.rows[r]) == name {
-			m.cursor = i
-			m.scrollToCursor()
-		}
-	}
-}
-
-// KeyBindings are the table's keys for help.
-func (m Model) KeyBindings() []key.Binding { return m.keys.Bindings() }
-
 // Update handles navigation, filtering and the mouse. handled reports
 // whether the message was the table's, so the view does not act on it too.
 func (m *Model) Update(msg tea.Msg) (handled bool, cmd tea.Cmd) {
@@ -147,6 +134,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	}
 	if key.Matches(msg, m.keys.Filter) {
 		m.filtering = true
+		m.scrollToCursor() // the filter line takes a row: keep the cursor in sight
 		return true, m.filter.Focus()
 	}
 	return false, nil
@@ -348,3 +336,17 @@ func pad(s string, w int) string {
 
 // Pad is pad for the views: s cut or filled to exactly w cells.
 func Pad(s string, w int) string { return pad(s, w) }
+
+// Wrapped is text wrapped into exactly n lines of w cells, each in style:
+// the views' detail lines, which show a long error whole rather than cut.
+func Wrapped(style lipgloss.Style, text string, w, n int) string {
+	wrapped := strings.Split(ansi.Hardwrap(text, max(w, 1), true), "\n")
+	out := make([]string, n)
+	for i := range out {
+		if i < len(wrapped) {
+			out[i] = wrapped[i]
+		}
+		out[i] = style.Render(pad(out[i], w))
+	}
+	return strings.Join(out, "\n")
+}

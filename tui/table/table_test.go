@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/swarmtop/swarmtop/tui/common"
+	"github.com/swarmtop/swarmtop/tui/internal/drive"
 	"github.com/swarmtop/swarmtop/tui/render"
 	"github.com/swarmtop/swarmtop/tui/styles"
 )
@@ -54,15 +54,7 @@ func TestViewIsExactSize(t *testing.T) {
 	}
 }
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
+var press = drive.Key
 
 func TestScrollFilterClickAndKeepSelection(t *testing.T) {
 	m := New(&common.Common{Styles: styles.New(true, true)}, cols())
@@ -96,5 +88,38 @@ func TestScrollFilterClickAndKeepSelection(t *testing.T) {
 	}
 	if m.Click(0) {
 		t.Fatal("a click on the header selected a row")
+	}
+}
+
+// Opening the filter takes a row from the table: the selected row must
+// stay in sight, not go under the filter line.
+func TestOpeningTheFilterKeepsTheCursorInSight(t *testing.T) {
+	m := New(&common.Common{Styles: styles.New(true, true)}, cols())
+	m.SetRows(rows("a", "b", "c", "d", "e"))
+	m.SetSize(30, 4) // header + 3 rows
+	for range 2 {
+		m.Update(press("j"))
+	}
+	m.Update(press("/"))
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "c ") {
+		t.Fatalf("selected row c went under the filter line:\n%s", v)
+	}
+}
+
+func TestWrappedIsExactlyNLinesOfW(t *testing.T) {
+	s := styles.New(true, true).Muted
+	for _, text := range []string{"", "short", strings.Repeat("long error ", 10)} {
+		lines := strings.Split(ansi.Strip(Wrapped(s, text, 20, 3)), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%q: %d lines, want 3", text, len(lines))
+		}
+		for _, l := range lines {
+			if ansi.StringWidth(l) != 20 {
+				t.Errorf("%q: line %q is %d wide, want 20", text, l, ansi.StringWidth(l))
+			}
+		}
+	}
+	if got := ansi.Strip(Wrapped(s, "abcdefghij", 4, 2)); got != "abcd\nefgh" {
+		t.Errorf("wrapped = %q, want the text cut into lines, not shortened with …", got)
 	}
 }

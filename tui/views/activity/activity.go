@@ -16,7 +16,7 @@ import (
 type Model struct {
 	c     *common.Common
 	log   *Log
-	seen  int
+	seen  int // the log's Added count the rows were built from; -1 to rebuild
 	table table.Model
 	nav   keys.Nav
 	audit []Entry // recent changes from the audit log, oldest first
@@ -64,7 +64,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 
 // View renders the log newest first.
 func (m *Model) View() string {
-	if n := len(m.log.Entries()); n != m.seen {
+	if n := m.log.Added(); n != m.seen {
 		m.seen = n
 		m.table.SetRows(rows(merge(m.log.Entries(), m.audit)))
 	}

@@ -3,12 +3,10 @@ package activity
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/swarmtop/swarmtop/internal/audit"
-	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/tui/render"
 )
 
@@ -59,8 +57,7 @@ func auditText(l audit.Entry, verdict string) string {
 	if l.Before != "" {
 		change = l.Before + " → " + l.After
 	}
-	s := fmt.Sprintf("%s@%s %s: %s %s %s: %s", l.User, l.Host, l.Stack, l.Action, l.Object, change, verdict)
-	return strings.Join(strings.Fields(termsafe.Clean(s)), " ")
+	return render.Clean(fmt.Sprintf("%s@%s %s: %s %s %s: %s", l.User, l.Host, l.Stack, l.Action, l.Object, change, verdict))
 }
 
 func verdictTone(verdict string) render.Tone {

@@ -2,6 +2,7 @@ package activity
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,5 +75,27 @@ func TestViewReadsTheAuditLogFromCommon(t *testing.T) {
 	}
 	if New(&common.Common{Styles: styles.New(true, false)}, &Log{}).Init() != nil {
 		t.Error("with no audit log the view should read nothing")
+	}
+}
+
+// A full log still shows what comes next: its length stays at Capacity,
+// so the view must not take an unchanged length for an unchanged log.
+func TestViewShowsNewEntriesWhenTheLogIsFull(t *testing.T) {
+	log := &Log{}
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	for i := range Capacity {
+		log.Add(Entry{At: at, Kind: "event", Text: fmt.Sprintf("old %d", i)})
+	}
+	m := New(&common.Common{Styles: styles.New(true, false)}, log)
+	m.SetSize(80, 10)
+	if view := ansi.Strip(m.View()); !strings.Contains(view, fmt.Sprintf("old %d", Capacity-1)) {
+		t.Fatalf("view lacks the newest entry:\n%s", view)
+	}
+	log.Add(Entry{At: at.Add(time.Second), Kind: "action", Text: "newest"})
+	if len(log.Entries()) != Capacity {
+		t.Fatalf("log holds %d entries, want %d", len(log.Entries()), Capacity)
+	}
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "newest") {
+		t.Errorf("view lacks the entry added to a full log:\n%s", view)
 	}
 }

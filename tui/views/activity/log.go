@@ -23,10 +23,12 @@ type Entry struct {
 // it needs no locking.
 type Log struct {
 	entries []Entry
+	added   int // entries ever added: unlike len(entries), it moves on at Capacity
 }
 
 // Add appends an entry, dropping the oldest beyond Capacity.
 func (l *Log) Add(e Entry) {
+	l.added++
 	l.entries = append(l.entries, e)
 	if len(l.entries) > Capacity {
 		l.entries = l.entries[len(l.entries)-Capacity:]
@@ -35,3 +37,7 @@ func (l *Log) Add(e Entry) {
 
 // Entries are the entries, oldest first.
 func (l *Log) Entries() []Entry { return l.entries }
+
+// Added counts every entry ever added, dropped ones included, so a reader
+// can tell the log changed even when it is full.
+func (l *Log) Added() int { return l.added }

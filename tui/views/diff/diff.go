@@ -34,7 +34,7 @@ type Model struct {
 func New(ctx context.Context, c *common.Common, id common.ViewID, be drift.Differ, file *stackfile.Stack) *Model {
 	m := &Model{c: c, id: id, ctx: ctx, be: be, file: file, pager: pager.New(c),
 		refresh: keys.New("r", "refresh", "r")}
-	m.pager.SetLines([]render.Line{{Text: "comparing " + fileNames(file) + " with stack " + file.Name + "…"}})
+	m.pager.SetLines([]render.Line{{Text: "comparing " + render.FileNames(file.Files) + " with stack " + file.Name + "…"}})
 	return m
 }
 
@@ -97,14 +97,6 @@ func hasMaskedPrefix(field string) bool {
 		}
 	}
 	return false
-}
-
-func fileNames(st *stackfile.Stack) string {
-	names := make([]string, len(st.Files))
-	for i, f := range st.Files {
-		names[i] = f[strings.LastIndexByte(f, '/')+1:]
-	}
-	return strings.Join(names, " + ")
 }
 
 // View is the pager.

@@ -103,8 +103,7 @@ func (m *Model) Init() tea.Cmd {
 // tasks' ages ticking.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	cmd := m.update(msg)
-	now := m.c.Now()
-	return m, tea.Batch(cmd, common.Tag(m.id, m.ages.Follow(now, render.NextTaskAgeChange(m.shown, now))))
+	return m, tea.Batch(cmd, m.ages.FollowTasks(m.id, m.c.Now(), m.shown))
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -166,10 +165,12 @@ func (m *Model) onDrift(msg tea.Msg) tea.Cmd {
 	return common.Tag(m.id, cmd)
 }
 
-// refresh rebuilds both tables from the snapshot.
+// refresh rebuilds both tables from the snapshot, then splits the height
+// again: the services' count sets the split, and only a refresh changes it.
 func (m *Model) refresh() {
 	m.services.SetRows(m.serviceRows())
 	m.refreshTasks()
+	m.SetSize(m.width, m.height)
 }
 
 // serviceRows are the live services, then, with a stack file, the
@@ -203,12 +204,8 @@ func (m *Model) refreshTasks() {
 		return
 	}
 	tasks, restarts := render.SlotTasks(m.state.Snapshot.Tasks, svc.ID, false)
-	rows := make([]render.Row, len(tasks))
-	for i, t := range tasks {
-		rows[i] = render.TaskRow(t, restarts[i], m.c.Now())
-	}
 	m.shown = tasks
-	m.tasks.SetRows(rows)
+	m.tasks.SetRows(render.TaskRows(tasks, restarts, m.c.Now()))
 }
 
 func (m *Model) selectedService() (swarm.Service, bool) {
@@ -345,7 +342,6 @@ func (m *Model) heights() (services, tasks int) {
 
 // View renders the summary, the two panes and the detail lines.
 func (m *Model) View() string {
-	m.SetSize(m.width, m.height) // the services' count can change the split
 	if !m.state.Loaded {
 		return m.loadingView()
 	}
@@ -371,7 +367,8 @@ func (m *Model) loadingView() string {
 	return strings.Join(lines[:max(m.height, 0)], "\n")
 }
 
-// summary is "5 services, 4 converged · 1 task failing · 1 node · live".
+// summary is "4/5 services converged · 1 task failing · 1 node", then
+// "● live" or what is wrong with the connection.
 func (m *Model) summary() string {
 	s := m.c.Styles
 	snap := m.state.Snapshot
@@ -389,8 +386,8 @@ func (m *Model) summary() string {
 	}
 	parts := []string{
 		fmt.Sprintf("%d/%d services converged", converged, len(snap.Services)),
-		plural(failing, "task") + " failing",
-		plural(len(snap.Nodes), "node"),
+		render.Plural(failing, "task") + " failing",
+		render.Plural(len(snap.Nodes), "node"),
 	}
 	if d := m.driftSummary(); d != "" {
 		parts = append(parts, d)
@@ -434,13 +431,6 @@ func (m *Model) driftSummary() string {
 	return fmt.Sprintf("%d drifted from file", m.drift.Count())
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 func (m *Model) tasksTitle() string {
 	name := "-"
 	if svc, ok := m.selectedService(); ok {
@@ -469,15 +459,7 @@ func (m *Model) detail() string {
 	} else if d, ok := m.selectedMissing(); ok {
 		text = d.Service + "  " + render.DriftDetail(d)
 	}
-	wrapped := strings.Split(ansi.Hardwrap(text, max(m.width, 1), true), "\n")
-	out := make([]string, detailLines)
-	for i := range out {
-		if i < len(wrapped) {
-			out[i] = wrapped[i]
-		}
-		out[i] = m.c.Styles.Muted.Render(table.Pad(out[i], m.width))
-	}
-	return strings.Join(out, "\n")
+	return table.Wrapped(m.c.Styles.Muted, text, m.width, detailLines)
 }
 
 func (m *Model) driftOf(service string) (swarm.Drift, bool) {

@@ -9,7 +9,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
@@ -94,8 +93,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 // tasks' ages ticking.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	cmd := m.update(msg)
-	now := m.c.Now()
-	return m, tea.Batch(cmd, common.Tag(m.id, m.ages.Follow(now, render.NextTaskAgeChange(m.shown, now))))
+	return m, tea.Batch(cmd, m.ages.FollowTasks(m.id, m.c.Now(), m.shown))
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -151,12 +149,8 @@ func (m *Model) refresh() {
 		m.service = svc
 	}
 	tasks, restarts := render.SlotTasks(m.state.Snapshot.Tasks, m.service.ID, m.history)
-	rows := make([]render.Row, len(tasks))
-	for i, t := range tasks {
-		rows[i] = render.TaskRow(t, restarts[i], m.c.Now())
-	}
 	m.shown = tasks
-	m.table.SetRows(rows)
+	m.table.SetRows(render.TaskRows(tasks, restarts, m.c.Now()))
 }
 
 // SetSize gives the table all but the title and detail lines.
@@ -192,13 +186,5 @@ func (m *Model) detail() string {
 		t := m.shown[i]
 		text = render.TaskDetail(t) + " · image " + t.Image + " · task " + t.ID
 	}
-	wrapped := strings.Split(ansi.Hardwrap(text, max(m.width, 1), true), "\n")
-	out := make([]string, detailLines)
-	for i := range out {
-		if i < len(wrapped) {
-			out[i] = wrapped[i]
-		}
-		out[i] = m.c.Styles.Muted.Render(table.Pad(out[i], m.width))
-	}
-	return strings.Join(out, "\n")
+	return table.Wrapped(m.c.Styles.Muted, text, m.width, detailLines)
 }
