@@ -15,7 +15,7 @@ bin=bin/swarmtop
 
 cleanup() {
   docker stack rm "$STACK" "$LOGSTACK" >/dev/null 2>&1 || true
-  rm -rf "${cli_dir:-}"
+  rm -rf "${cli_dir:-}" "${nojob_dir:-}"
 }
 trap cleanup EXIT
 

@@ -38,13 +38,7 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(displayPath(e.File))
-		if e.Line > 0 {
-			fmt.Fprintf(&b, ":%d", e.Line)
-			if e.Column > 0 {
-				fmt.Fprintf(&b, ":%d", e.Column)
-			}
-		}
+		b.WriteString(e.location())
 		b.WriteString(": ")
 	}
 	if e.Path != "" {
@@ -57,6 +51,18 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// location is "file:line:column" (or less when unknown).
+func (e *Error) location() string {
+	loc := displayPath(e.File)
+	if e.Line > 0 {
+		loc += fmt.Sprintf(":%d", e.Line)
+		if e.Column > 0 {
+			loc += fmt.Sprintf(":%d", e.Column)
+		}
+	}
+	return loc
+}
 
 func displayPath(p string) string {
 	abs, err := filepath.Abs(p)

@@ -164,18 +164,6 @@ func (ss sources) applyFindings(findings []loader.UnsupportedAttribute, w *warni
 	return e
 }
 
-// location is "file:line:column" (or less when unknown).
-func (e *Error) location() string {
-	loc := displayPath(e.File)
-	if e.Line > 0 {
-		loc += fmt.Sprintf(":%d", e.Line)
-		if e.Column > 0 {
-			loc += fmt.Sprintf(":%d", e.Column)
-		}
-	}
-	return loc
-}
-
 // warnings collects warning lines without duplicates.
 type warnings struct{ lines []string }
 

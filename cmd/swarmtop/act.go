@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -68,7 +69,7 @@ func newScaleCommand(g *globalFlags) *cobra.Command {
 // service. A value the file takes from a variable is not written: the
 // message names the variable and where to change it.
 func writeReplicasBack(out, errOut io.Writer, st *stackfile.Stack, stack string, targets map[string]uint64) {
-	for _, name := range sortedKeys(targets) {
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
 		res, err := stackfile.WriteBackReplicas(st, swarm.ShortName(stack, name), targets[name])
 		if err != nil {
 			fmt.Fprintf(errOut, "write-back not done: %v\n", err)
@@ -76,15 +77,6 @@ func writeReplicasBack(out, errOut io.Writer, st *stackfile.Stack, stack string,
 		}
 		fmt.Fprintf(out, "wrote %s\n", res)
 	}
-}
-
-func sortedKeys(m map[string]uint64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // parseScaleArgs reads SERVICE=REPLICAS pairs.
@@ -237,7 +229,6 @@ func followChanges(ctx context.Context, out io.Writer, e *swarm.Engine, changes 
 	defer stop()
 	p := newProgressPrinter(out)
 	verdicts := e.Converge(ctx, changes, swarm.ConvergeOptions{}, p.update)
-	p.finish()
 	e.AuditVerdicts(changes, verdicts)
 	writeVerdicts(out, verdicts)
 	if lost := swarm.LostEngine(verdicts); lost != nil {
@@ -312,15 +303,12 @@ func (e *notConvergedError) Error() string { return "not converged: " + strings.
 
 func (e *notConvergedError) ExitCode() int { return exitFailed }
 
-// exitEngineLost: the engine went away while a command waited on it; the
-// same status as an engine that cannot be reached at all.
-const exitEngineLost = 3
-
-// engineLostError ends a wait that lost the engine, saying what to do next.
+// engineLostError ends a wait that lost the engine, saying what to do next;
+// its exit status is swarm's: that of an engine that cannot be reached.
 type engineLostError struct{ lost *swarm.EngineLostError }
 
 func (e *engineLostError) Error() string {
 	return termsafe.Clean(e.lost.Error()) + "; the update continues in the swarm; check with `swarmtop status`"
 }
 
-func (e *engineLostError) ExitCode() int { return exitEngineLost }
+func (e *engineLostError) ExitCode() int { return e.lost.ExitCode() }

@@ -79,18 +79,17 @@ func runDeploy(cmd *cobra.Command, g *globalFlags, f deployFlags) error {
 	if f.dryRun {
 		writeDiff(out, plan.Diff)
 		fmt.Fprintln(out)
-		writeDeployObjects(out, &plan.DeployResult, "plan (dry run, nothing changed)")
+		writeDeployObjects(out, &plan.DeployResult, "plan (dry run, nothing changed)", true)
 		return nil
 	}
-	writeDeployObjects(out, &plan.DeployResult, "plan")
+	writeDeployObjects(out, &plan.DeployResult, "plan", true)
 	res, err := e.ApplyDeploy(ctx, plan)
-	progress.finish()
 	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, "warning: "+termsafe.Clean(w))
 	}
 	if err != nil {
 		e.AuditDetached(res.Changes) // written before the stop; nobody waits for them
-		writeDeployObjects(out, res, "deploy stopped; what was done")
+		writeDeployObjects(out, res, "deploy stopped; what was done", false)
 		return err
 	}
 	fmt.Fprintln(out, deploySummary(res))
@@ -115,10 +114,9 @@ var planWords = map[swarm.ObjectAction]string{
 // writeDeployObjects prints one line per object, then the notes. A plan
 // says what will happen (create, update); a report what did (created,
 // failed, skipped).
-func writeDeployObjects(out io.Writer, r *swarm.DeployResult, title string) {
+func writeDeployObjects(out io.Writer, r *swarm.DeployResult, title string, planned bool) {
 	fmt.Fprintf(out, "%s for stack %s:\n", title, r.Stack)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	planned := strings.HasPrefix(title, "plan")
 	for _, o := range r.Objects {
 		action := string(o.Action)
 		if w, ok := planWords[o.Action]; ok && planned {

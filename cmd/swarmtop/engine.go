@@ -10,11 +10,17 @@ import (
 )
 
 // connect opens the engine named by --host, --context or the docker CLI's
-// environment and configuration; it must be a swarm manager.
+// environment and configuration; it must be a swarm manager. Audit log
+// failures are printed to stderr as they happen.
 func connect(cmd *cobra.Command, g *globalFlags) (*swarm.Engine, error) {
+	return connectWarn(cmd, g, warnTo(cmd.ErrOrStderr()))
+}
+
+// connectWarn is connect with audit log failures handed to warn.
+func connectWarn(cmd *cobra.Command, g *globalFlags, warn func(error)) (*swarm.Engine, error) {
 	e, err := swarm.Connect(cmd.Context(), connectOptions(g))
 	if err == nil {
-		g.safety.attachAudit(e, warnTo(cmd.ErrOrStderr()))
+		g.safety.attachAudit(e, warn)
 	}
 	return e, err
 }

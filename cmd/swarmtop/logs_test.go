@@ -17,30 +17,21 @@ import (
 	"github.com/swarmtop/swarmtop/internal/enginetest"
 )
 
-// logsTestStack deploys one stand-in web service and waits until it has
-// logged a while; it returns the stack name.
+// logsTestStack deploys one stand-in web service (e2eSpec) logging 20
+// lines a second and waits until it has logged a while; it returns the
+// stack name.
 func logsTestStack(t *testing.T) string {
 	t.Helper()
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
-	api := e.Client()
+	spec := e2eSpec(stack, "web", 1)
+	spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "STANDIN_LOG_RATE=20")
+	id := createService(t, e, spec)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	replicas := uint64(1)
-	spec := swarm.ServiceSpec{
-		Annotations: swarm.Annotations{Name: stack + "_web", Labels: map[string]string{enginetest.NamespaceLabel: stack}},
-		Mode:        swarm.ServiceMode{Replicated: &swarm.ReplicatedService{Replicas: &replicas}},
-		TaskTemplate: swarm.TaskSpec{ContainerSpec: &swarm.ContainerSpec{
-			Image: "swarmtop/standin:1", Args: []string{"web"}, Env: []string{"STANDIN_LOG_RATE=20", "STANDIN_DRAIN=100ms"},
-		}},
-	}
-	created, err := api.ServiceCreate(ctx, client.ServiceCreateOptions{Spec: spec})
-	if err != nil {
-		t.Fatalf("create service: %v", err)
-	}
-	f := make(client.Filters).Add("service", created.ID).Add("desired-state", "running")
+	f := make(client.Filters).Add("service", id).Add("desired-state", "running")
 	for ctx.Err() == nil {
-		res, err := api.TaskList(ctx, client.TaskListOptions{Filters: f})
+		res, err := e.Client().TaskList(ctx, client.TaskListOptions{Filters: f})
 		if err == nil && len(res.Items) == 1 && res.Items[0].Status.State == swarm.TaskStateRunning {
 			time.Sleep(time.Second) // past the startup banner
 			return stack

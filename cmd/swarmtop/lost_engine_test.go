@@ -110,21 +110,9 @@ func TestDeployReportsALostEngine(t *testing.T) {
 // within 2 s of the engine returning; Ctrl-C then ends it with status 0.
 func TestLogsFollowResumesAfterALostEngine(t *testing.T) {
 	t.Parallel()
-	e := enginetest.Engine(t)
-	stack := enginetest.Stack(t, e)
-	spec := e2eSpec(stack, "web", 1)
-	spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "STANDIN_LOG_RATE=20")
-	createService(t, e, spec)
+	// A running task first: logs of a stack without one end at once.
+	stack := logsTestStack(t)
 	proxy := enginetest.NewCutProxy(t)
-	// Wait for a running task first: logs of a stack without one end at once.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		out, _, _ := runSwarmtop(t, nil, "status", "-s", stack)
-		if strings.Contains(out, "1/1") || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
 	p := startSwarmtop(t, []string{"DOCKER_HOST=" + proxy.Host}, "logs", "-f", "--tail", "1", "-s", stack)
 	p.waitStdout(t, "web.1@", 30*time.Second)
 

@@ -84,9 +84,6 @@ func (p *progressPrinter) redraw() {
 	io.WriteString(p.out, b.String())
 }
 
-// finish leaves the last state on screen; the verdicts follow below it.
-func (p *progressPrinter) finish() {}
-
 // progressLine is one service's state in a line:
 //
 //	web  updating  1/2  1:running 2:running(old)  1/2 running

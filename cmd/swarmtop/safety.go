@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -46,6 +48,12 @@ func (s *safety) refuse(cmd *cobra.Command) error {
 		return nil
 	}
 	return badInput(fmt.Errorf("%s refused: read-only mode (--read-only or SWARMTOP_READ_ONLY) is on; nothing was changed", cmd.Name()))
+}
+
+// envBool reads a boolean environment variable; unset or unparsable is false.
+func envBool(name string) bool {
+	v, err := strconv.ParseBool(os.Getenv(name))
+	return err == nil && v
 }
 
 // auditPath is --audit-log, else the default location.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -22,12 +21,12 @@ func hookTUI(root *cobra.Command, g *globalFlags) {
 		if len(args) > 0 {
 			return badInput(cobra.NoArgs(cmd, args))
 		}
-		return runTUI(cmd, g, g.readOnly)
+		return runTUI(cmd, g)
 	}
 }
 
-func runTUI(cmd *cobra.Command, g *globalFlags, readOnly bool) error {
-	opts := tui.Options{Stack: g.stack, ReadOnly: readOnly, NoColor: os.Getenv("NO_COLOR") != ""}
+func runTUI(cmd *cobra.Command, g *globalFlags) error {
+	opts := tui.Options{Stack: g.stack, ReadOnly: g.readOnly, NoColor: os.Getenv("NO_COLOR") != ""}
 	if len(g.files) > 0 {
 		st, err := loadStack(cmd, g)
 		if err != nil {
@@ -36,7 +35,9 @@ func runTUI(cmd *cobra.Command, g *globalFlags, readOnly bool) error {
 		opts.Stack, opts.File = st.Name, st
 		opts.LoadFile = tui.LoadFiles(stackfile.Options{Files: g.files, StackName: g.stack})
 	}
-	e, err := connect(cmd, g)
+	// Audit failures wait until the terminal is back, then print once.
+	var warnings deferredWarnings
+	e, err := connectWarn(cmd, g, warnings.add)
 	if err != nil {
 		return err
 	}
@@ -45,18 +46,9 @@ func runTUI(cmd *cobra.Command, g *globalFlags, readOnly bool) error {
 		return logs.New(c, logs.Engine(e), stack, services)
 	}
 	opts.Inspect = func(c *common.Common, svc swarm.Service) common.Component { return inspect.New(c, svc) }
-	// Audit failures wait until the terminal is back, then print once.
-	var warnings deferredWarnings
 	defer warnings.print(cmd.ErrOrStderr())
-	g.safety.attachAudit(e, warnings.add)
 	opts.AuditLog = g.auditPath()
 	return tui.Run(cmd.Context(), auditedEngine{e}, opts)
-}
-
-// envBool reads a boolean environment variable; unset or unparsable is false.
-func envBool(name string) bool {
-	v, err := strconv.ParseBool(os.Getenv(name))
-	return err == nil && v
 }
 
 // auditedEngine is the engine as the TUI uses it: every verdict it waits

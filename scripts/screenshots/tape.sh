@@ -69,4 +69,7 @@ replay() {
   done <"$tape"
 }
 
-"$mode"
+case $mode in
+check | replay) "$mode" ;;
+*) echo "usage: tape.sh check|replay FILE" >&2; exit 2 ;;
+esac
