@@ -42,3 +42,27 @@ func TestLogsViewOpenedFromStackShowsLines(t *testing.T) {
 	h.keys("l")
 	h.wantScreen("web.1@node-1", "GET /api/orders/")
 }
+
+// esc in the logs view first clears an applied filter, as its help says,
+// and only then goes back to the stack.
+func TestLogsEscClearsTheFilterBeforeLeaving(t *testing.T) {
+	at := time.Date(2026, 11, 22, 5, 0, 0, 0, time.UTC)
+	be := fixedLogs{lines: []swarm.LogLine{
+		{Time: at, Service: "web", Slot: 1, Node: "node-1", Text: "GET /api/orders/ => 200"},
+		{Time: at.Add(time.Second), Service: "web", Slot: 1, Node: "node-1", Text: "GET /healthz => 200"},
+	}}
+	opts := Options{Stack: "shop", Logs: func(c *common.Common, stack string, services []string) common.Component {
+		return logs.New(c, be, stack, services)
+	}}
+	h := newHarness(t, opts, 80, 24)
+	h.keys("l")
+	h.wantScreen("GET /api/orders/", "GET /healthz")
+	h.keys("/")
+	h.typeText("orders")
+	h.keys("enter")
+	h.notScreen("GET /healthz")
+	h.keys("esc")
+	h.wantScreen("GET /api/orders/", "GET /healthz") // the filter is gone, the view stays
+	h.keys("esc")
+	h.wantScreen("tasks of celery-beat") // back on the stack
+}

@@ -167,6 +167,16 @@ func (m *Model) ID() common.ViewID { return m.id }
 // not act on them (q, esc) itself.
 func (m *Model) Capturing() bool { return m.typing }
 
+// HandleBack clears an applied filter before esc leaves the view, as the
+// tables do: the root asks before it closes the view.
+func (m *Model) HandleBack() bool {
+	if !m.filter.active() {
+		return false
+	}
+	m.setFilter(filter{})
+	return true
+}
+
 // Init opens the stream. The view shows at once; lines come when they come.
 func (m *Model) Init() tea.Cmd { return m.subscribe() }
 

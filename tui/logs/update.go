@@ -64,7 +64,7 @@ func (m *Model) command(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Wrap):
 		m.wrap = !m.wrap
 	case key.Matches(msg, k.ClearFilter):
-		m.setFilter(filter{})
+		m.HandleBack()
 	case key.Matches(msg, k.HideOthers):
 		m.showAll = !m.showAll
 		m.reindex()
