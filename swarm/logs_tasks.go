@@ -66,13 +66,19 @@ func (e *Engine) newLogSession(ctx context.Context, stack string, opts LogOption
 	if err != nil {
 		return nil, err
 	}
+	s.noteInitial(tasks)
+	return s, nil
+}
+
+// noteInitial keeps the task list the session starts from and marks the
+// tasks that were already history then: a follow never reads those.
+func (s *logSession) noteInitial(tasks []swarm.Task) {
 	s.initial = tasks
 	for _, t := range tasks {
-		if !isCurrentTask(t) {
+		if !isCurrent(&t) {
 			s.old[t.ID] = true
 		}
 	}
-	return s, nil
 }
 
 // resolveServices turns the names asked for into service IDs; an empty list
@@ -257,16 +263,9 @@ func (s *logSession) wanted(t swarm.Task, atStart bool) bool {
 		return true
 	}
 	if atStart {
-		return isCurrentTask(t)
+		return isCurrent(&t) // the read model's rule: a replacement waiting out its restart delay (ready) is current
 	}
 	return !s.old[t.ID]
-}
-
-// isCurrentTask: the orchestrator still wants the task to run (or, for a
-// job, to complete). Replaced and failed tasks are kept in the history with
-// desired state shutdown.
-func isCurrentTask(t swarm.Task) bool {
-	return t.DesiredState == swarm.TaskStateRunning || t.DesiredState == swarm.TaskStateComplete
 }
 
 // logTail is the engine's spelling of a tail count.

@@ -425,8 +425,12 @@ func TestLogTaskSelection(t *testing.T) {
 	job := withContainer("job", swarm.TaskStateComplete, swarm.TaskStateComplete)
 	crashed := withContainer("crash", swarm.TaskStateShutdown, swarm.TaskStateFailed) // born and died between polls
 	pending := swarm.Task{ID: "pending", DesiredState: swarm.TaskStateRunning, Status: swarm.TaskStatus{State: swarm.TaskStatePending}}
+	// A replacement waiting out its restart delay: the orchestrator wants it
+	// ready, then running. It is current, and stays followed once it runs.
+	waiting := withContainer("waiting", swarm.TaskStateReady, swarm.TaskStateReady)
 
-	s := &logSession{old: map[string]bool{"old": true}}
+	s := &logSession{old: map[string]bool{}}
+	s.noteInitial([]swarm.Task{running, replaced, job, pending, waiting})
 	tests := []struct {
 		task             swarm.Task
 		atStart, allTask bool
@@ -440,6 +444,8 @@ func TestLogTaskSelection(t *testing.T) {
 		{pending, false, true, false},
 		{replaced, false, false, false}, // dead before the follow began
 		{crashed, false, false, true},   // new since the follow began
+		{waiting, true, false, true},
+		{waiting, false, false, true},
 	}
 	for _, tt := range tests {
 		s.opts.AllTasks = tt.allTask
