@@ -65,6 +65,11 @@ func getList[T any](ctx context.Context, e *Engine, endpoint string, filters cli
 	if err != nil {
 		return zero, err
 	}
+	if e.guard.readOnly { // this client has no request hook: the same check, here
+		if err := refuseMutatingRequest(req); err != nil {
+			return zero, err
+		}
+	}
 	resp, err := listClient(e.api).Do(req)
 	if err != nil {
 		if ctx.Err() != nil {

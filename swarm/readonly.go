@@ -49,8 +49,8 @@ func (e *Engine) refuseWrite(action string) error {
 // hook that refuses every request that could change something, whichever
 // code path sends it through the client. It is the backstop under
 // refuseWrite. The list calls of decode_fetch.go send their GETs over an
-// HTTP client of their own, which the hook does not see; they are reads
-// (TestListRequestsAreReads).
+// HTTP client of their own, which the hook does not see, so getList makes
+// the same check itself (they are reads: TestListRequestsAreReads).
 func readOnlyClientOpts(readOnly bool) []client.Opt {
 	if !readOnly {
 		return nil
