@@ -191,12 +191,12 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 		if b, ok := m.active().(backHandler); ok && b.HandleBack() {
 			return nil
 		}
-		m.pop()
+		return m.pop()
 	case key.Matches(msg, m.keys.Quit):
 		if len(m.views) == 1 {
 			return m.quit()
 		}
-		m.pop()
+		return m.pop()
 	default:
 		return m.updateActive(msg)
 	}
@@ -205,7 +205,7 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) quit() tea.Cmd {
 	for _, v := range m.views {
-		closeView(v.comp)
+		closeView(v.comp) // the process ends: nothing to wait for
 	}
 	m.cancel()
 	return tea.Quit
@@ -273,12 +273,15 @@ func (m *Model) newID() common.ViewID {
 type (
 	capturer    interface{ Capturing() bool }
 	backHandler interface{ HandleBack() bool }
-	closer      interface{ Close() }
+	closer      interface{ Close() tea.Cmd }
 	titled      interface{ Title() string }
 )
 
-func closeView(c common.Component) {
+// closeView ends what a view runs (its watch, its stream); what must wait,
+// like a stream's goroutines, comes back as a command.
+func closeView(c common.Component) tea.Cmd {
 	if cl, ok := c.(closer); ok {
-		cl.Close()
+		return cl.Close()
 	}
+	return nil
 }

@@ -35,19 +35,20 @@ func (m *Model) push(v view) tea.Cmd {
 }
 
 // pop closes the top view; the last one stays.
-func (m *Model) pop() {
+func (m *Model) pop() tea.Cmd {
 	if len(m.views) == 1 {
-		return
+		return nil
 	}
-	closeView(m.active())
+	cmd := closeView(m.active())
 	m.views = m.views[:len(m.views)-1]
+	return cmd
 }
 
 // navigate handles the views' requests to open another view.
 func (m *Model) navigate(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case common.Back:
-		m.pop()
+		return m.pop(), true
 	case common.OpenStack:
 		return m.push(m.newStack(msg.Name)), true
 	case common.OpenStacks:
@@ -69,20 +70,19 @@ func (m *Model) navigate(msg tea.Msg) (tea.Cmd, bool) {
 		return m.openLogs(msg), true
 	case common.OpenInspect:
 		return m.openInspect(msg), true
-	default:
-		return nil, false
 	}
-	return nil, true
+	return nil, false
 }
 
 // openStacks returns to the stacks list when it is the bottom view, or
 // pushes one.
 func (m *Model) openStacks() tea.Cmd {
 	if _, ok := m.views[0].comp.(*stacks.Model); ok {
+		var cmds []tea.Cmd
 		for len(m.views) > 1 {
-			m.pop()
+			cmds = append(cmds, m.pop())
 		}
-		return nil
+		return tea.Batch(cmds...)
 	}
 	return m.push(m.newStacks())
 }

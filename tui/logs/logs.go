@@ -181,11 +181,9 @@ func (m *Model) HandleBack() bool {
 func (m *Model) Init() tea.Cmd { return m.subscribe() }
 
 // Close ends the stream. The view can be reopened with Init.
-func (m *Model) Close() {
-	m.gen++ // whatever is in flight is now stale
-	if cmd := m.stop(); cmd != nil {
-		go cmd() // Close waits for the stream's goroutines; not on the UI's time
-	}
+func (m *Model) Close() tea.Cmd {
+	m.gen++         // whatever is in flight is now stale
+	return m.stop() // waits for the stream's goroutines, as a command
 }
 
 // SetSize gives the view its area.

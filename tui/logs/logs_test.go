@@ -313,7 +313,9 @@ func TestTailAndSinceResubscribe(t *testing.T) {
 
 func TestCloseEndsTheStream(t *testing.T) {
 	m, be := newTestModel(t, 80, 24)
-	m.Close()
+	if cmd := m.Close(); cmd != nil {
+		go cmd() // as Bubble Tea runs it
+	}
 	deadline := time.Now().Add(time.Second)
 	for !be.streams[0].closed.Load() && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)

@@ -67,7 +67,7 @@ func New[T any](ctx context.Context, c *common.Common, id common.ViewID, cfg Con
 // The root looks for these on every view: its name, an end to its reads,
 // and whether the filter has the keyboard or takes esc.
 func (b *Base[T]) Title() string    { return b.cfg.Title }
-func (b *Base[T]) Close()           { b.cancel() }
+func (b *Base[T]) Close() tea.Cmd   { b.cancel(); return nil }
 func (b *Base[T]) Capturing() bool  { return b.Table.Filtering() }
 func (b *Base[T]) HandleBack() bool { return b.Table.ClearFilter() }
 func (b *Base[T]) Init() tea.Cmd    { return b.read(true) }

@@ -92,7 +92,7 @@ func (m *Model) Stack() string { return m.name }
 func (m *Model) Services() []swarm.Service { return m.state.Snapshot.Services }
 
 // Close stops the watch.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() tea.Cmd { m.cancel(); return nil }
 
 // Init starts the watch and the spinner.
 func (m *Model) Init() tea.Cmd {

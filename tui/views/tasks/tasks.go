@@ -77,7 +77,7 @@ func (m *Model) Seed(snap swarm.Snapshot) {
 func (m *Model) Title() string             { return m.service.Name + " tasks" }
 func (m *Model) Stack() string             { return m.stack }
 func (m *Model) Services() []swarm.Service { return m.state.Snapshot.Services }
-func (m *Model) Close()                    { m.cancel() }
+func (m *Model) Close() tea.Cmd            { m.cancel(); return nil }
 func (m *Model) Capturing() bool           { return m.table.Filtering() }
 func (m *Model) HandleBack() bool          { return m.table.ClearFilter() }
 func (m *Model) Init() tea.Cmd             { return common.Tag(m.id, live.Start(m.ctx, m.be, m.stack)) }
