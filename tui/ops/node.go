@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/render"
 )
 
 // DrainWait bounds how long a drain op waits for the node's tasks to run
@@ -42,7 +43,7 @@ func (r NodeResult) Text() string {
 	} else if c.Warning != "" {
 		text += " · " + c.Warning
 	}
-	return clean(text)
+	return render.Clean(text)
 }
 
 // startNode changes the node's availability; a drain is then followed in

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/render"
 )
 
 // Kind names an operation.
@@ -74,7 +75,9 @@ func (o Op) Describe() string {
 }
 
 // Short is a one-line form for the status bar and activity log.
-func (o Op) Short() string {
+func (o Op) Short() string { return render.Clean(o.short()) } // names come from the engine
+
+func (o Op) short() string {
 	switch o.Kind {
 	case Scale:
 		return fmt.Sprintf("scale %s %s→%s", o.Service, o.From, o.To)

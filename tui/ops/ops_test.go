@@ -154,6 +154,11 @@ func TestStatusLineCleansEngineText(t *testing.T) {
 			t.Errorf("not cleaned to one line: %q", l)
 		}
 	}
+	// The op's own words name what the engine named: a node's hostname.
+	node := Status{Op: Op{Kind: NodeDrain, Node: "node-1\x1b]52;c;cHduZWQ=\x07\r\nx"}}.Line()
+	if strings.ContainsAny(node, "\x1b\x07\r\n") || !strings.Contains(node, "drain node-1 x") {
+		t.Errorf("hostname not cleaned: %q", node)
+	}
 }
 
 func TestProgressTextListsTheSlotsStillToGo(t *testing.T) {

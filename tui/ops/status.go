@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/tui/render"
 )
 
 // Status is what the UI knows about one op in flight or finished.
@@ -43,13 +43,13 @@ func (s Status) OK() bool {
 func (s Status) Line() string {
 	switch {
 	case s.Err != nil:
-		return "✗ " + s.Op.Short() + ": " + clean(s.Err.Error())
+		return "✗ " + s.Op.Short() + ": " + render.Clean(s.Err.Error())
 	case s.Done && s.Node != nil:
 		return s.mark() + s.Op.Short() + ": " + s.Node.Text()
 	case s.Done:
 		return s.verdictLine()
 	case s.Drain != nil:
-		return "… " + s.Op.Short() + ": " + clean(s.Drain.Text())
+		return "… " + s.Op.Short() + ": " + render.Clean(s.Drain.Text())
 	case s.Progress == nil:
 		return "… " + s.Op.Short() + ": sent"
 	}
@@ -78,7 +78,7 @@ func (s Status) mark() string {
 func ProgressText(p swarm.Progress) string {
 	out := fmt.Sprintf("%d/%d running", p.Running, p.Desired)
 	if p.UpdateState != "" {
-		out += " · " + clean(p.UpdateState)
+		out += " · " + render.Clean(p.UpdateState)
 	}
 	// Slots already running the new spec say nothing new: list the others,
 	// which are what an operator waits on.
@@ -95,30 +95,28 @@ func ProgressText(p swarm.Progress) string {
 }
 
 func slotText(service string, s swarm.SlotProgress) string {
-	name := fmt.Sprintf("%s.%d", clean(service), s.Slot)
+	name := fmt.Sprintf("%s.%d", render.Clean(service), s.Slot)
 	if s.Slot == 0 {
-		name = clean(service) + "@" + clean(s.Node)
+		name = render.Clean(service) + "@" + render.Clean(s.Node)
 	}
-	out := name + " " + clean(s.State)
+	out := name + " " + render.Clean(s.State)
 	if !s.UpToDate {
 		out += " (old)"
 	}
 	if s.Err != "" {
-		out += ": " + clean(s.Err)
+		out += ": " + render.Clean(s.Err)
 	}
 	return out
 }
 
 // VerdictText is "web converged in 4s" plus the message and task errors.
 func VerdictText(v swarm.Verdict) string {
-	out := fmt.Sprintf("%s %s in %s", clean(v.Service), v.Kind, v.Elapsed.Round(time.Second))
+	out := fmt.Sprintf("%s %s in %s", render.Clean(v.Service), v.Kind, v.Elapsed.Round(time.Second))
 	if v.Kind != swarm.Converged && v.Message != "" {
-		out += ": " + clean(v.Message)
+		out += ": " + render.Clean(v.Message)
 	}
 	for _, e := range v.TaskErrors {
-		out += " | " + clean(e)
+		out += " | " + render.Clean(e)
 	}
 	return out
 }
-
-func clean(s string) string { return strings.Join(strings.Fields(termsafe.Clean(s)), " ") }
