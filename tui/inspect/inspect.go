@@ -21,6 +21,7 @@ import (
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/styles"
+	"github.com/swarmtop/swarmtop/tui/table"
 )
 
 // KeyMap is the inspect view's own keys; scrolling uses the viewport's.
@@ -111,7 +112,7 @@ func (m *Model) header() string {
 		right = st.Danger.Render("SECRETS SHOWN · r hides")
 	}
 	right += st.Muted.Render(fmt.Sprintf(" %3.f%%", m.vp.ScrollPercent()*100))
-	return spread(left, right, m.width)
+	return table.Spread(left, right, m.width)
 }
 
 func (m *Model) setContent() {

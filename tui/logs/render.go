@@ -13,6 +13,7 @@ import (
 
 	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/tui/styles"
+	"github.com/swarmtop/swarmtop/tui/table"
 )
 
 // prefixColors tell services apart. They are the terminal's own ANSI
@@ -73,7 +74,7 @@ func (m *Model) header(st *styles.Styles) string {
 		left += " · only " + st.Info.Render(m.sourceName())
 	}
 	right := st.Muted.Render(m.optionsText())
-	return spread(left, right, m.width)
+	return table.Spread(left, right, m.width)
 }
 
 func (m *Model) sourceName() string {
@@ -100,17 +101,6 @@ func (m *Model) optionsText() string {
 		opts = append(opts, "wrap")
 	}
 	return strings.Join(opts, " · ")
-}
-
-// spread puts left and right on one line of width w, cutting left first.
-func spread(left, right string, w int) string {
-	rw := ansi.StringWidth(right)
-	if rw+2 > w {
-		return ansi.Truncate(left, w, "…")
-	}
-	left = ansi.Truncate(left, w-rw-1, "…")
-	gap := w - ansi.StringWidth(left) - rw
-	return left + strings.Repeat(" ", gap) + right
 }
 
 // body renders exactly bodyHeight rows.
@@ -154,7 +144,7 @@ func (m *Model) emptyText() string {
 // state, the filter, news, and how many lines are held.
 func (m *Model) status(st *styles.Styles) string {
 	if m.typing {
-		return spread(m.input.View(), st.Danger.Render(m.notice), m.width)
+		return table.Spread(m.input.View(), st.Danger.Render(m.notice), m.width)
 	}
 	parts := []string{m.stateText(st)}
 	if m.filter.active() {
@@ -172,7 +162,7 @@ func (m *Model) status(st *styles.Styles) string {
 		right += " · r reconnects"
 	}
 	right = st.Muted.Render(right)
-	return spread(strings.Join(parts, "  "), right, m.width)
+	return table.Spread(strings.Join(parts, "  "), right, m.width)
 }
 
 func (m *Model) stateText(st *styles.Styles) string {

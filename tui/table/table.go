@@ -337,6 +337,17 @@ func pad(s string, w int) string {
 // Pad is pad for the views: s cut or filled to exactly w cells.
 func Pad(s string, w int) string { return pad(s, w) }
 
+// Spread puts left and right on one line of w cells, cutting left first;
+// when right leaves no room, left alone, cut to w.
+func Spread(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw+2 > w {
+		return ansi.Truncate(left, w, "…")
+	}
+	left = ansi.Truncate(left, w-rw-1, "…")
+	return left + strings.Repeat(" ", w-ansi.StringWidth(left)-rw) + right
+}
+
 // Wrapped is text wrapped into exactly n lines of w cells, each in style:
 // the views' detail lines, which show a long error whole rather than cut.
 func Wrapped(style lipgloss.Style, text string, w, n int) string {

@@ -123,3 +123,21 @@ func TestWrappedIsExactlyNLinesOfW(t *testing.T) {
 		t.Errorf("wrapped = %q, want the text cut into lines, not shortened with …", got)
 	}
 }
+
+func TestSpread(t *testing.T) {
+	tests := []struct {
+		left, right string
+		w           int
+		want        string
+	}{
+		{"logs shop", "following", 20, "logs shop  following"},
+		{"logs shop › web, worker", "following", 20, "logs shop… following"},
+		{"logs shop", "a very long right side", 10, "logs shop"}, // no room: left alone
+		{"logs shop › web", "x", 4, "l… x"},
+	}
+	for _, tt := range tests {
+		if got := Spread(tt.left, tt.right, tt.w); got != tt.want {
+			t.Errorf("Spread(%q, %q, %d) = %q, want %q", tt.left, tt.right, tt.w, got, tt.want)
+		}
+	}
+}
