@@ -34,7 +34,7 @@ type madeChange struct {
 }
 
 // SetAudit makes the engine call record for every change it writes and for
-// every verdict reported with AuditVerdicts. record must not block long:
+// every verdict Converge reaches (or AuditDetached reports). record must not block long:
 // it runs on the acting goroutine.
 func (e *Engine) SetAudit(record func(AuditEvent)) {
 	e.guard.mu.Lock()

@@ -149,6 +149,9 @@ func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOp
 		wg.Go(func() { verdicts[i] = e.follow(ctx, c, opts, report) })
 	}
 	wg.Wait()
+	// Every caller waits for verdicts the audit log should hold, next to
+	// the change's own line (once per change: see takeChange).
+	e.AuditVerdicts(changes, verdicts)
 	return verdicts
 }
 

@@ -229,7 +229,6 @@ func followChanges(ctx context.Context, out io.Writer, e *swarm.Engine, changes 
 	defer stop()
 	p := newProgressPrinter(out)
 	verdicts := e.Converge(ctx, changes, swarm.ConvergeOptions{}, p.update)
-	e.AuditVerdicts(changes, verdicts)
 	writeVerdicts(out, verdicts)
 	if lost := swarm.LostEngine(verdicts); lost != nil {
 		return &engineLostError{lost}

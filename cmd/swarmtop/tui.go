@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -48,15 +47,5 @@ func runTUI(cmd *cobra.Command, g *globalFlags) error {
 	opts.Inspect = func(c *common.Common, svc swarm.Service) common.Component { return inspect.New(c, svc) }
 	defer warnings.print(cmd.ErrOrStderr())
 	opts.AuditLog = g.auditPath()
-	return tui.Run(cmd.Context(), auditedEngine{e}, opts)
-}
-
-// auditedEngine is the engine as the TUI uses it: every verdict it waits
-// for is also written to the audit log, next to the change's own line.
-type auditedEngine struct{ *swarm.Engine }
-
-func (a auditedEngine) Converge(ctx context.Context, changes []swarm.Change, opts swarm.ConvergeOptions, onProgress func(swarm.Progress)) []swarm.Verdict {
-	verdicts := a.Engine.Converge(ctx, changes, opts, onProgress)
-	a.AuditVerdicts(changes, verdicts)
-	return verdicts
+	return tui.Run(cmd.Context(), e, opts)
 }
