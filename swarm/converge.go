@@ -236,23 +236,25 @@ type servicePoll struct {
 // `_up-to-date` task filter (the one `docker service update` waits with)
 // lets the manager tell which tasks match the current spec, which the
 // client cannot reliably work out from a spec it did not insert defaults
-// into.
+// into. The four reads go out at once: a poll waits for the slowest.
 func (e *Engine) observe(ctx context.Context, id string) (servicePoll, error) {
-	svc, err := e.inspectService(ctx, id)
-	if err != nil {
-		return servicePoll{}, err
-	}
-	all, err := e.api.TaskList(ctx, client.TaskListOptions{Filters: make(client.Filters).Add("service", id)})
-	if err != nil {
-		return servicePoll{}, err
-	}
-	fresh, err := e.api.TaskList(ctx, client.TaskListOptions{
-		Filters: make(client.Filters).Add("service", id).Add("_up-to-date", "true"),
-	})
-	if err != nil {
-		return servicePoll{}, err
-	}
-	nodes, err := e.api.NodeList(ctx, client.NodeListOptions{})
+	var svc swarm.Service
+	var all, fresh client.TaskListResult
+	var nodes client.NodeListResult
+	byService := make(client.Filters).Add("service", id)
+	err := inParallel(
+		func() (err error) { svc, err = e.inspectService(ctx, id); return err },
+		func() (err error) {
+			all, err = e.api.TaskList(ctx, client.TaskListOptions{Filters: byService})
+			return err
+		},
+		func() (err error) {
+			upToDate := make(client.Filters).Add("service", id).Add("_up-to-date", "true")
+			fresh, err = e.api.TaskList(ctx, client.TaskListOptions{Filters: upToDate})
+			return err
+		},
+		func() (err error) { nodes, err = e.api.NodeList(ctx, client.NodeListOptions{}); return err },
+	)
 	if err != nil {
 		return servicePoll{}, err
 	}
