@@ -96,7 +96,7 @@ func (m *Model) finishOp(msg ops.Done) tea.Cmd {
 	if s.Err != nil {
 		kind = "error"
 	}
-	m.log(kind, s.Line()[len("✓ "):], tone)
+	m.log(kind, s.Text(), tone)
 	m.notice = &common.Status{Text: s.Line(), Error: !s.OK()}
 	if s.OK() {
 		m.notice.Text += m.writeBackHint(s.Op)

@@ -39,36 +39,44 @@ func (s Status) OK() bool {
 }
 
 // Line is the one-line state for the status bar: per-slot progress while
-// it runs, the verdict once done.
-func (s Status) Line() string {
+// it runs, the verdict once done, after a mark (… ✓ ✗).
+func (s Status) Line() string { return s.mark() + s.Text() }
+
+// Text is Line without its mark: what the activity log keeps.
+func (s Status) Text() string {
 	switch {
 	case s.Err != nil:
-		return "✗ " + s.Op.Short() + ": " + render.Clean(s.Err.Error())
+		return s.Op.Short() + ": " + render.Clean(s.Err.Error())
 	case s.Done && s.Node != nil:
-		return s.mark() + s.Op.Short() + ": " + s.Node.Text()
+		return s.Op.Short() + ": " + s.Node.Text()
 	case s.Done:
-		return s.verdictLine()
+		return s.verdictText()
 	case s.Drain != nil:
-		return "… " + s.Op.Short() + ": " + render.Clean(s.Drain.Text())
+		return s.Op.Short() + ": " + render.Clean(s.Drain.Text())
 	case s.Progress == nil:
-		return "… " + s.Op.Short() + ": sent"
+		return s.Op.Short() + ": sent"
 	}
-	return "… " + s.Op.Short() + ": " + ProgressText(*s.Progress)
+	return s.Op.Short() + ": " + ProgressText(*s.Progress)
 }
 
-func (s Status) verdictLine() string {
+func (s Status) verdictText() string {
 	if len(s.Verdicts) == 0 {
-		return "✓ " + s.Op.Short() + ": nothing to change"
+		return s.Op.Short() + ": nothing to change"
 	}
 	parts := make([]string, 0, len(s.Verdicts))
 	for _, v := range s.Verdicts {
 		parts = append(parts, VerdictText(v))
 	}
-	return s.mark() + s.Op.Short() + ": " + strings.Join(parts, "; ")
+	return s.Op.Short() + ": " + strings.Join(parts, "; ")
 }
 
 func (s Status) mark() string {
-	if s.OK() {
+	switch {
+	case s.Err != nil:
+		return "✗ "
+	case !s.Done:
+		return "… "
+	case s.Node == nil && len(s.Verdicts) == 0, s.OK(): // nothing to change counts as done well
 		return "✓ "
 	}
 	return "✗ "
