@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -73,19 +74,22 @@ func DefaultPath() string {
 // and nothing is buffered when the process dies.
 type Logger struct {
 	Path string
-	// who and where, filled in once by New
+	// who and where, looked up at the first Record: most commands write
+	// nothing, and every command makes a Logger as it starts
+	who                  sync.Once
 	user, sudoUser, host string
 	pid                  int
 }
 
-// New returns a logger for path, with this process's user and host.
-func New(path string) *Logger {
-	l := &Logger{Path: path, user: os.Getenv("USER"), sudoUser: os.Getenv("SUDO_USER"), pid: os.Getpid()}
+// New returns a logger for path, for this process's user and host.
+func New(path string) *Logger { return &Logger{Path: path} }
+
+func (l *Logger) lookUpWho() {
+	l.user, l.sudoUser, l.pid = os.Getenv("USER"), os.Getenv("SUDO_USER"), os.Getpid()
 	if u, err := user.Current(); err == nil {
 		l.user = u.Username
 	}
 	l.host, _ = os.Hostname()
-	return l
 }
 
 // NewID returns a short random ID for an entry.
@@ -112,6 +116,7 @@ func (l *Logger) complete(e Entry) Entry {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
+	l.who.Do(l.lookUpWho)
 	e.User, e.SudoUser, e.Host, e.PID = l.user, l.sudoUser, l.host, l.pid
 	for _, s := range []*string{&e.Object, &e.Action, &e.Before, &e.After, &e.Verdict, &e.Message} {
 		*s = clip(*s)
