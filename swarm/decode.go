@@ -46,8 +46,8 @@ func decodeNodes(data []byte) ([]swarm.Node, error) {
 // decodeTasks decodes a task list into swarm.Task values that hold only
 // what the read model and the health rules read: ID, creation time,
 // service, slot, node, status (time, state, error, container ID and exit
-// code), desired state, job iteration, and of the spec the container's image
-// and healthcheck command. The rest is left zero, so these tasks are for
+// code), desired state, job iteration, and of the spec the container's
+// image, healthcheck command and TTY setting (a log stream's framing). The rest is left zero, so these tasks are for
 // reading the stack, not for writing back.
 //
 // Their strings are not copied: they point into data, which they keep alive
@@ -55,7 +55,9 @@ func decodeNodes(data []byte) ([]swarm.Node, error) {
 // snapshot it made). That saves about ten allocations a task, two thirds of
 // all the read path made.
 func decodeTasks(data []byte) ([]swarm.Task, error) {
-	var raw []taskJSON
+	// Tasks take a kilobyte and more of JSON each: sized so, the slice is
+	// decoded into in place instead of grown and copied as it fills.
+	raw := make([]taskJSON, 0, len(data)/1024+1)
 	if err := gojson.UnmarshalWithOption(data, &raw, gojson.DecodeNoCopyString()); err != nil {
 		return nil, err
 	}
@@ -92,12 +94,13 @@ type taskJSON struct {
 	JobIteration *swarm.Version
 }
 
-// containerJSON is the part of a task's container spec the model uses: the
-// image it shows and the healthcheck command that tells healthy from merely
-// running.
+// containerJSON is the part of a task's container spec that is read: the
+// image the model shows, the healthcheck command that tells healthy from
+// merely running, and TTY, which says how the task's log stream is framed.
 type containerJSON struct {
 	Image       string
 	Healthcheck struct{ Test []string }
+	TTY         bool
 }
 
 // task makes the swarm.Task; status is where its container status goes.
@@ -127,22 +130,22 @@ func (t *taskJSON) task(specs containerSpecs, status *swarm.ContainerStatus) swa
 }
 
 // containerSpecs shares one *swarm.ContainerSpec among the tasks that run
-// the same image with the same healthcheck: a service's tasks mostly do, and
+// the same image with the same healthcheck and TTY: a service's tasks do, and
 // the struct is 400 bytes, so 10,000 tasks need a few thousand of them at
 // most. The shared specs are read-only.
 type containerSpecs map[string][]*swarm.ContainerSpec
 
 func (m containerSpecs) get(c *containerJSON) *swarm.ContainerSpec {
 	test := c.Healthcheck.Test
-	if c.Image == "" && len(test) == 0 {
+	if c.Image == "" && len(test) == 0 && !c.TTY {
 		return nil
 	}
 	for _, spec := range m[c.Image] {
-		if slices.Equal(healthTest(spec), test) {
+		if spec.TTY == c.TTY && slices.Equal(healthTest(spec), test) {
 			return spec
 		}
 	}
-	spec := &swarm.ContainerSpec{Image: c.Image}
+	spec := &swarm.ContainerSpec{Image: c.Image, TTY: c.TTY}
 	if len(test) > 0 {
 		spec.Healthcheck = &container.HealthConfig{Test: test}
 	}

@@ -100,11 +100,11 @@ func modelFields(t swarm.Task) swarm.Task {
 		out.Status.ContainerStatus = cs
 	}
 	if c := t.Spec.ContainerSpec; c != nil {
-		spec := &swarm.ContainerSpec{Image: c.Image}
+		spec := &swarm.ContainerSpec{Image: c.Image, TTY: c.TTY}
 		if c.Healthcheck != nil && len(c.Healthcheck.Test) > 0 {
 			spec.Healthcheck = &container.HealthConfig{Test: c.Healthcheck.Test}
 		}
-		if spec.Image != "" || spec.Healthcheck != nil {
+		if spec.Image != "" || spec.Healthcheck != nil || spec.TTY {
 			out.Spec.ContainerSpec = spec
 		}
 	}
@@ -163,6 +163,7 @@ func variedStack() ([]swarm.Service, []swarm.Task, []swarm.Node) {
 	worker.Spec.TaskTemplate.ContainerSpec.Healthcheck = &container.HealthConfig{Test: []string{"NONE"}}
 	agent := readTestService("shop", "agent", 0, 2)
 	agent.Spec.Mode = swarm.ServiceMode{Global: &swarm.GlobalService{}}
+	agent.Spec.TaskTemplate.ContainerSpec.TTY = true // its log stream is not framed
 	agent.Spec.EndpointSpec = &swarm.EndpointSpec{Ports: []swarm.PortConfig{{TargetPort: 9100, PublishedPort: 9100, PublishMode: swarm.PortConfigPublishModeHost}}}
 	migrate := readTestService("shop", "migrate", 0, 0)
 	one := uint64(1)
