@@ -306,3 +306,35 @@ func rawTaskLog(ctx context.Context, t *testing.T, api *client.Client, taskID st
 	}
 	return out.String()
 }
+
+// A task with a TTY has one unframed stream; read as frames, its lines would
+// come out cut or not at all. The session learns the TTY from its task list.
+func TestLogsOfATTYServiceArriveWhole(t *testing.T) {
+	t.Parallel()
+	e, stack, ctx := engineSetup(t, 60*time.Second)
+	api := e.Client()
+	spec := logsSpec(stack, "console", "web", 1)
+	spec.TaskTemplate.ContainerSpec.TTY = true
+	id := logsCreate(ctx, t, api, spec)
+	logsWaitTasks(ctx, t, api, id, 1, "swarmtop/standin:1")
+	time.Sleep(time.Second) // some traffic lines after the startup banner
+
+	lines := logsRead(ctx, t, e, stack, sw.LogOptions{Services: []string{"console"}, Tail: 20})
+	if len(lines) < 5 {
+		t.Fatalf("%d lines from a TTY task, want at least 5: %+v", len(lines), lines)
+	}
+	// uwsgi-style request lines, whole: "[pid: 7|app: 0|req: 1/1] ... GET /..."
+	request := regexp.MustCompile(`^\[pid: \d+\|app: \d+\|req: \d+/\d+\] .* (GET|POST) /`)
+	whole := 0
+	for _, l := range lines {
+		if request.MatchString(l.Text) {
+			whole++
+		}
+		if l.Stderr {
+			t.Errorf("a TTY has no stderr, yet %q is marked so", l.Text)
+		}
+	}
+	if whole < 3 {
+		t.Errorf("%d whole request lines in %d, want at least 3: %+v", whole, len(lines), lines)
+	}
+}

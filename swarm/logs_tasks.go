@@ -19,6 +19,7 @@ import (
 // docker's own service logs mix in dead tasks, come out of order and stop
 // when a task is replaced, so swarmtop subscribes task by task instead.
 type logSession struct {
+	engine   *Engine
 	api      *client.Client
 	stack    string
 	opts     LogOptions
@@ -56,7 +57,7 @@ type logSub struct {
 // newLogSession resolves the services and reads the task list once, so
 // that an unknown service or an unreachable engine fails Logs itself.
 func (e *Engine) newLogSession(ctx context.Context, stack string, opts LogOptions) (*logSession, error) {
-	s := &logSession{api: e.api, stack: stack, opts: opts,
+	s := &logSession{engine: e, api: e.api, stack: stack, opts: opts,
 		names: map[string]string{}, nodes: map[string]string{}, old: map[string]bool{}, subs: map[string]*logSub{},
 		resume: map[string]logResumeAt{}}
 	if err := s.resolveServices(ctx, e); err != nil {
@@ -119,11 +120,13 @@ func (s *logSession) listTasks(ctx context.Context) ([]swarm.Task, error) {
 	if s.services != nil {
 		f = make(client.Filters).Add("service", s.services...)
 	}
-	res, err := s.api.TaskList(ctx, client.TaskListOptions{Filters: f})
+	// A follow lists the tasks every second: the read path's slim decoding
+	// (decodeTasks) holds every field the session reads.
+	tasks, err := s.engine.listTasks(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return res.Items, s.resolveNames(ctx, res.Items)
+	return tasks, s.resolveNames(ctx, tasks)
 }
 
 // resolveNames makes sure every task's service and node has a name.
