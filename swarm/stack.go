@@ -34,11 +34,10 @@ func stackFilter(stack string) client.Filters {
 // StackServices lists a stack's services sorted by name, with running and
 // desired counts filled in where the engine supports it.
 func (e *Engine) StackServices(ctx context.Context, stack string) ([]swarm.Service, error) {
-	res, err := e.api.ServiceList(ctx, client.ServiceListOptions{Filters: stackFilter(stack), Status: true})
+	services, err := e.listServices(ctx, stackFilter(stack), true)
 	if err != nil {
 		return nil, err
 	}
-	services := res.Items
 	sort.Slice(services, func(i, j int) bool { return services[i].Spec.Name < services[j].Spec.Name })
 	return services, nil
 }
@@ -63,7 +62,9 @@ func (e *ServiceNotFoundError) ExitCode() int { return 2 }
 // stack and returns the service as the engine stores it (no defaults
 // inserted, so it can be written back unchanged).
 func (e *Engine) FindService(ctx context.Context, stack, name string) (swarm.Service, error) {
-	services, err := e.StackServices(ctx, stack)
+	// Names are all it needs from the list, so no counts (they cost the
+	// engine a pass over the tasks); the service itself is inspected.
+	services, err := e.listServices(ctx, stackFilter(stack), false)
 	if err != nil {
 		return swarm.Service{}, err
 	}
