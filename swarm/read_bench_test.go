@@ -15,9 +15,9 @@ import (
 
 // The team's budget: 1,000 services and 10,000 tasks decoded from the
 // engine's JSON and modelled in ≤ 20 ms and ≤ 150 MB, on the read path's
-// decoders (decode.go). The JSON is generated here, shaped like what
-// Engine 20.10 returns for a stack (spec, status, one overlay network
-// attachment), so no recorded blob is committed.
+// decoders (decode.go). The JSON is what Engine 20.10.24 answered for the
+// example stack (testdata/engine-20.10), copied out to that size by
+// recordedEngineJSON.
 func BenchmarkBuildSnapshot(b *testing.B) {
 	benchDecodeAndBuild(b, decodeFast)
 }
@@ -33,13 +33,13 @@ func BenchmarkBuildSnapshotFullTypes(b *testing.B) {
 // and 10,000 tasks with decode and models it, each iteration.
 func benchDecodeAndBuild(b *testing.B, decode func(tb testing.TB, servicesJSON, tasksJSON, nodesJSON []byte) ([]swarm.Service, []swarm.Task, []swarm.Node)) {
 	b.Helper()
-	servicesJSON, tasksJSON, nodesJSON := benchEngineJSON(b, 1000, 10000, 5)
+	servicesJSON, tasksJSON, nodesJSON := recordedEngineJSON(b, 1000, 10)
 	b.SetBytes(int64(len(servicesJSON) + len(tasksJSON) + len(nodesJSON)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		services, tasks, nodes := decode(b, servicesJSON, tasksJSON, nodesJSON)
-		snap := BuildSnapshot("big", services, tasks, nodes, readTestNow)
+		snap := BuildSnapshot("shop", services, tasks, nodes, readTestNow)
 		if len(snap.Tasks) != len(tasks) {
 			b.Fatalf("%d tasks modelled, want %d", len(snap.Tasks), len(tasks))
 		}
@@ -83,12 +83,12 @@ func decodeFast(tb testing.TB, servicesJSON, tasksJSON, nodesJSON []byte) ([]swa
 // BenchmarkBuildSnapshotModelOnly is the model without the decoding, to
 // tell the two costs apart.
 func BenchmarkBuildSnapshotModelOnly(b *testing.B) {
-	servicesJSON, tasksJSON, nodesJSON := benchEngineJSON(b, 1000, 10000, 5)
+	servicesJSON, tasksJSON, nodesJSON := recordedEngineJSON(b, 1000, 10)
 	services, tasks, nodes := decodeFast(b, servicesJSON, tasksJSON, nodesJSON)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		BuildSnapshot("big", services, tasks, nodes, readTestNow)
+		BuildSnapshot("shop", services, tasks, nodes, readTestNow)
 	}
 }
 
@@ -96,11 +96,11 @@ func BenchmarkBuildSnapshotModelOnly(b *testing.B) {
 // on a unix socket: requests, bodies, decoding and model.
 func BenchmarkReadStackOverSocket(b *testing.B) {
 	f := &fakeEngine{}
-	f.services, f.tasks, f.nodes = benchEngineJSON(b, 1000, 10000, 5)
+	f.services, f.tasks, f.nodes = recordedEngineJSON(b, 1000, 10)
 	e := fakeEngineClient(b, f)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := e.ReadStack(context.Background(), "big"); err != nil {
+		if _, err := e.ReadStack(context.Background(), "shop"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -110,16 +110,16 @@ func BenchmarkReadStackOverSocket(b *testing.B) {
 // client's list calls, as ReadStack read before decode_fetch.go.
 func BenchmarkReadStackOverSocketMobyClient(b *testing.B) {
 	f := &fakeEngine{}
-	f.services, f.tasks, f.nodes = benchEngineJSON(b, 1000, 10000, 5)
+	f.services, f.tasks, f.nodes = recordedEngineJSON(b, 1000, 10)
 	e := fakeEngineClient(b, f)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		services, err := e.api.ServiceList(ctx, client.ServiceListOptions{Filters: stackFilter("big"), Status: true})
+		services, err := e.api.ServiceList(ctx, client.ServiceListOptions{Filters: stackFilter("shop"), Status: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		tasks, err := e.api.TaskList(ctx, client.TaskListOptions{Filters: stackFilter("big")})
+		tasks, err := e.api.TaskList(ctx, client.TaskListOptions{Filters: stackFilter("shop")})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func BenchmarkReadStackOverSocketMobyClient(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		BuildSnapshot("big", services.Items, tasks.Items, nodes.Items, time.Now())
+		BuildSnapshot("shop", services.Items, tasks.Items, nodes.Items, time.Now())
 	}
 }
 
