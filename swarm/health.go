@@ -2,6 +2,7 @@ package swarm
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -162,33 +163,42 @@ func hasHealthcheck(c *swarm.ContainerSpec) bool {
 	return c.Healthcheck.Test[0] != "NONE"
 }
 
-// slotHealth looks at one slot's tasks (newest first) for a crash loop:
-// restartThreshold failures whose status is younger than restartWindow.
-// The newest failure names the loop: unhealthy when the healthcheck killed
-// it, failing when the task was rejected (it never started), restarting
-// when the container exited. HealthNone means no loop.
-func slotHealth(slot []*swarm.Task, now time.Time) Health {
-	failures := 0
-	var newest *swarm.Task
-	for _, t := range slot {
-		if !isFailure(t) || now.Sub(t.Status.Timestamp) > restartWindow {
-			continue
-		}
-		if newest == nil {
-			newest = t
-		}
-		failures++
-	}
+// loopSign is what one task tells about a crash loop in its slot: nothing
+// (HealthNone) unless it is a failure younger than restartWindow, and then
+// the loop it names if it is the newest: unhealthy when the healthcheck
+// killed it, failing when it was rejected (it never started), restarting
+// when the container exited.
+func loopSign(t *swarm.Task, now time.Time) Health {
 	switch {
-	case failures < restartThreshold:
+	case !isFailure(t) || now.Sub(t.Status.Timestamp) > restartWindow:
 		return HealthNone
-	case killedUnhealthy(newest):
+	case killedUnhealthy(t):
 		return HealthUnhealthy
-	case newest.Status.State == swarm.TaskStateRejected:
+	case t.Status.State == swarm.TaskStateRejected:
 		return HealthFailing
 	default:
 		return HealthRestarting
 	}
+}
+
+// crashLoop folds the signs of one slot's tasks, newest first: a loop is
+// restartThreshold recent failures, named by the newest. HealthNone means
+// no loop.
+func crashLoop(signs iter.Seq[Health]) Health {
+	failures, newest := 0, HealthNone
+	for sign := range signs {
+		if sign == HealthNone {
+			continue
+		}
+		if failures == 0 {
+			newest = sign
+		}
+		failures++
+	}
+	if failures < restartThreshold {
+		return HealthNone
+	}
+	return newest
 }
 
 // serviceHealth is the worst health of the service's current tasks, raised

@@ -2,6 +2,7 @@ package swarm
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func TestTaskHealth(t *testing.T) {
 	}
 }
 
-func TestSlotHealth(t *testing.T) {
+func TestCrashLoop(t *testing.T) {
 	svc := readTestService("shop", "worker", 1, 0)
 	exit := func(id string, age time.Duration) swarm.Task {
 		return readTestFailed(id, svc, 1, age, 1, "task: non-zero exit (1)")
@@ -96,12 +97,12 @@ func TestSlotHealth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			slot := make([]*swarm.Task, len(tt.slot))
+			signs := make([]Health, len(tt.slot))
 			for i := range tt.slot {
-				slot[i] = &tt.slot[i]
+				signs[i] = loopSign(&tt.slot[i], readTestNow)
 			}
-			if got := slotHealth(slot, readTestNow); got != tt.want {
-				t.Errorf("slotHealth = %s, want %s", got, tt.want)
+			if got := crashLoop(slices.Values(signs)); got != tt.want {
+				t.Errorf("crash loop = %s (signs %v), want %s", got, signs, tt.want)
 			}
 		})
 	}

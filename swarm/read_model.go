@@ -222,24 +222,20 @@ type taskKey struct {
 	created   int64
 }
 
-func (b *modelBuilder) taskKeys() []taskKey {
-	keys := make([]taskKey, len(b.raw))
-	for i := range b.raw {
-		t := &b.raw[i]
-		k := taskKey{service: len(b.services), slot: t.Slot, created: t.Meta.CreatedAt.UnixNano()}
-		global := t.Slot == 0
-		if j, ok := b.serviceAt[t.ServiceID]; ok {
-			k.service = j
-			global = isGlobal(b.services[j].Mode)
-		} else {
-			k.serviceID = t.ServiceID
-		}
-		if global {
-			k.node = t.NodeID
-		}
-		keys[i] = k
+// taskKey is a task's sort key.
+func (b *modelBuilder) taskKey(t *swarm.Task) taskKey {
+	k := taskKey{service: len(b.services), slot: t.Slot, created: t.Meta.CreatedAt.UnixNano()}
+	global := t.Slot == 0
+	if j, ok := b.serviceAt[t.ServiceID]; ok {
+		k.service = j
+		global = isGlobal(b.services[j].Mode)
+	} else {
+		k.serviceID = t.ServiceID
 	}
-	return keys
+	if global {
+		k.node = t.NodeID
+	}
+	return k
 }
 
 func sameSlot(x, y *taskKey) bool {
@@ -263,9 +259,24 @@ func compareKeys(x, y *taskKey) int {
 	}
 }
 
+// taskFacts is a task as the slot pass needs it. The first pass
+// (readTasks) works them out reading the engine's tasks in the order they
+// came; the slot pass visits tasks in sorted order and reads only these.
+// Reading the engine's tasks, and the strings in the response body they
+// point into, in sorted order missed the CPU cache on nearly every task:
+// on 10,000 tasks recorded from a real engine it made the model three
+// times slower.
+type taskFacts struct {
+	task    Task   // Current and the slot's crash loop are left to the slot pass
+	current bool   // isCurrent
+	failure bool   // isFailure
+	ended   bool   // ended(Status.State)
+	sign    Health // loopSign
+}
+
 // addTasks sorts the tasks and models them slot by slot.
 func (b *modelBuilder) addTasks() {
-	keys := b.taskKeys()
+	keys, facts := b.readTasks()
 	order := make([]int32, len(keys))
 	for i := range order {
 		order[i] = int32(i)
@@ -274,40 +285,62 @@ func (b *modelBuilder) addTasks() {
 		if c := compareKeys(&keys[i], &keys[j]); c != 0 {
 			return c
 		}
-		return strings.Compare(b.raw[i].ID, b.raw[j].ID)
+		return strings.Compare(facts[i].task.ID, facts[j].task.ID)
 	})
 	b.tasks = make([]Task, 0, len(order))
-	var slot []*swarm.Task // reused for every slot
 	for start := 0; start < len(order); {
 		end := start + 1
 		for end < len(order) && sameSlot(&keys[order[start]], &keys[order[end]]) {
 			end++
 		}
-		slot = slot[:0]
-		for _, i := range order[start:end] {
-			slot = append(slot, &b.raw[i])
-		}
-		b.addSlot(keys[order[start]].service, slot)
+		b.addSlot(keys[order[start]].service, facts, order[start:end])
 		start = end
 	}
 }
 
-// addSlot models one slot's tasks (newest first) and folds the current ones
-// into their service's health.
-func (b *modelBuilder) addSlot(service int, slot []*swarm.Task) {
-	loop := slotHealth(slot, b.now)
-	name := slot[0].ServiceID
-	if service < len(b.services) {
-		name = b.services[service].Name
+// readTasks is the first pass: every task's sort key and facts, in the
+// engine's order.
+func (b *modelBuilder) readTasks() ([]taskKey, []taskFacts) {
+	keys := make([]taskKey, len(b.raw))
+	facts := make([]taskFacts, len(b.raw))
+	for i := range b.raw {
+		t := &b.raw[i]
+		keys[i] = b.taskKey(t)
+		name := t.ServiceID
+		if j := keys[i].service; j < len(b.services) {
+			name = b.services[j].Name
+		}
+		facts[i] = taskFacts{
+			task:    b.newTask(t, name),
+			current: isCurrent(t),
+			failure: isFailure(t),
+			ended:   ended(t.Status.State),
+			sign:    loopSign(t, b.now),
+		}
 	}
-	dead := !hasLiveTask(slot)
-	for i, raw := range slot {
-		t := b.newTask(raw, name)
-		t.Current = isCurrent(raw) || (dead && i == 0 && isFailure(raw))
-		t.Health = taskHealth(raw)
+	return keys, facts
+}
+
+// addSlot models one slot's tasks (slot indexes facts, newest first) and
+// folds the current ones into their service's health. A slot with no
+// current task whose newest task failed is dead (the restart policy gave
+// up, or its condition is none): that failure stands for the slot.
+func (b *modelBuilder) addSlot(service int, facts []taskFacts, slot []int32) {
+	loop := crashLoop(func(yield func(Health) bool) {
+		for _, i := range slot {
+			if !yield(facts[i].sign) {
+				return
+			}
+		}
+	})
+	dead := !slices.ContainsFunc(slot, func(i int32) bool { return facts[i].current })
+	for n, i := range slot {
+		f := &facts[i]
+		t := f.task
+		t.Current = f.current || (dead && n == 0 && f.failure)
 		if t.Current {
 			t.Health = max(t.Health, loop)
-			b.countCurrent(service, raw, t.Health)
+			b.countCurrent(service, f.ended, t.Health)
 		}
 		b.tasks = append(b.tasks, t)
 	}
@@ -324,13 +357,6 @@ func isCurrent(t *swarm.Task) bool {
 	return true
 }
 
-// hasLiveTask: some task of the slot is current by its desired state. A
-// slot with none whose newest task failed is dead (the restart policy gave
-// up, or its condition is none): that failure stands for the slot.
-func hasLiveTask(slot []*swarm.Task) bool {
-	return slices.ContainsFunc(slot, isCurrent)
-}
-
 func (b *modelBuilder) newTask(t *swarm.Task, service string) Task {
 	out := Task{
 		ID:           t.ID,
@@ -344,6 +370,7 @@ func (b *modelBuilder) newTask(t *swarm.Task, service string) Task {
 		Since:        t.Status.Timestamp,
 		Err:          t.Status.Err,
 		Failed:       isFailure(t) || (t.Status.Err != "" && t.Status.State != swarm.TaskStateRunning),
+		Health:       taskHealth(t),
 	}
 	if h, ok := b.hostname[t.NodeID]; ok {
 		out.Node = h
@@ -357,12 +384,12 @@ func (b *modelBuilder) newTask(t *swarm.Task, service string) Task {
 	return out
 }
 
-func (b *modelBuilder) countCurrent(service int, t *swarm.Task, h Health) {
+func (b *modelBuilder) countCurrent(service int, ended bool, h Health) {
 	if service >= len(b.services) {
 		return
 	}
 	b.worst[service] = max(b.worst[service], h)
-	if !ended(t.Status.State) {
+	if !ended {
 		b.active[service]++
 	}
 }
