@@ -21,14 +21,20 @@ trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
 
-# mean_ms CMD… runs the command RUNS times and prints the mean wall time.
-mean_ms() {
-  local start end
-  start=$(now_ms)
-  for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1; done
-  end=$(now_ms)
-  echo $(((end - start) / RUNS))
+# median_pair_ms "A…" "B…" runs the two commands by turns, RUNS times each,
+# so a busy minute slows both alike, and prints their median wall times in
+# ms. The clock is bash's own (EPOCHREALTIME): no process started to read it.
+median_pair_ms() {
+  local a=() b=() t
+  for _ in $(seq "$RUNS"); do
+    t=${EPOCHREALTIME/./}; $1 >/dev/null 2>&1; a+=($((${EPOCHREALTIME/./} - t)))
+    t=${EPOCHREALTIME/./}; $2 >/dev/null 2>&1; b+=($((${EPOCHREALTIME/./} - t)))
+  done
+  echo "$(median_ms "${a[@]}") $(median_ms "${b[@]}")"
 }
+
+# median_ms US… prints the median of durations in microseconds, in ms.
+median_ms() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m / 1000 }'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
@@ -97,9 +103,8 @@ docker_nojob=$((t1 - t0))
 rm -rf "$nojob_dir"
 echo "without the job (11 services): swarmtop deploy: ${swarmtop_nojob} ms   docker stack deploy --detach=false: ${docker_nojob} ms   ratio $(ratio "$swarmtop_nojob" "$docker_nojob") (goal <= 0.3)"
 
-echo "== status of that stack, mean of $RUNS runs"
-s=$(mean_ms "$bin" status -s "$STACK")
-d=$(mean_ms docker stack services "$STACK")
+echo "== status of that stack, median of $RUNS runs each, taken by turns"
+read -r s d < <(median_pair_ms "$bin status -s $STACK" "docker stack services $STACK")
 echo "swarmtop status: ${s} ms   docker stack services: ${d} ms   ratio $(ratio "$s" "$d") (goal <= 1)"
 
 echo "== log throughput: one service writing 50,000 lines/s, 10 s into /dev/null-like counting"
@@ -111,6 +116,6 @@ theirs=$(timeout 10 docker service logs -f --tail 0 "${LOGSTACK}_loud" 2>/dev/nu
 echo "swarmtop logs -f: $((ours / 10)) lines/s   docker service logs -f: $((theirs / 10)) lines/s   ratio $(ratio "$ours" "$theirs")"
 
 echo "== decode + model of 1,000 services / 10,000 tasks (goal <= 20 ms, <= 150 MB)"
-go test ./swarm/ -run '^$' -bench 'BuildSnapshot' -benchmem -count 1 | grep -E '^Benchmark'
+go test ./swarm/ -run '^$' -bench 'BuildSnapshot' -benchmem -count 5 | grep -E '^Benchmark'
 echo "== log demux + merge throughput"
 go test ./swarm/ -run '^$' -bench 'LogDemuxMerge' -benchmem -count 1 | grep -E '^Benchmark' || true
