@@ -264,8 +264,8 @@ func compareKeys(x, y *taskKey) int {
 // came; the slot pass visits tasks in sorted order and reads only these.
 // Reading the engine's tasks, and the strings in the response body they
 // point into, in sorted order missed the CPU cache on nearly every task:
-// on 10,000 tasks recorded from a real engine it made the model three
-// times slower.
+// for 10,000 tasks recorded from a real engine the model took 10.4 ms that
+// way, 7.6 ms this way.
 type taskFacts struct {
 	task    Task   // Current and the slot's crash loop are left to the slot pass
 	current bool   // isCurrent
