@@ -1,8 +1,10 @@
 package swarm
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -124,10 +126,11 @@ const (
 )
 
 // Converge follows every changed service to a verdict, all at once (the
-// docker CLI follows one service after another). onProgress, if not nil, is
-// called after every poll of every service; calls are serialised, so it
-// needs no locking of its own. When ctx ends, each service still in flight
-// gets a Detached verdict saying where it stood.
+// docker CLI follows one service after another): each poll round reads
+// every service still followed together. onProgress, if not nil, is called
+// after every poll of every service; calls are serialised, so it needs no
+// locking of its own. When ctx ends, each service still in flight gets a
+// Detached verdict saying where it stood.
 func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOptions, onProgress func(Progress)) []Verdict {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = convergePollInterval
@@ -135,67 +138,122 @@ func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOp
 	if opts.LossTimeout <= 0 {
 		opts.LossTimeout = convergeLossTimeout
 	}
-	var mu sync.Mutex
-	report := func(p Progress) {
-		if onProgress != nil {
-			mu.Lock()
-			defer mu.Unlock()
-			onProgress(p)
-		}
+	if onProgress == nil {
+		onProgress = func(Progress) {}
 	}
-	verdicts := make([]Verdict, len(changes))
-	var wg sync.WaitGroup
+	start := time.Now()
+	followers := make([]*follower, len(changes))
 	for i, c := range changes {
-		wg.Go(func() { verdicts[i] = e.follow(ctx, c, opts, report) })
+		followers[i] = newFollower(c, opts, start)
 	}
-	wg.Wait()
+	e.followAll(ctx, followers, opts, onProgress)
+	verdicts := make([]Verdict, len(changes))
+	for i, f := range followers {
+		verdicts[i] = *f.verdict
+	}
 	// Every caller waits for verdicts the audit log should hold, next to
 	// the change's own line (once per change: see takeChange).
 	e.AuditVerdicts(changes, verdicts)
 	return verdicts
 }
 
-// follow polls one service until its watcher reaches a verdict.
-func (e *Engine) follow(ctx context.Context, c Change, opts ConvergeOptions, report func(Progress)) Verdict {
-	start := time.Now()
-	w := newChangeWatcher(c)
-	w.settle = settlePolls * opts.PollInterval
-	finish := func(v Verdict) Verdict {
-		v.Service, v.Elapsed = c.Service, time.Since(start)
-		v.TaskErrors = w.errs.list()
-		return v
-	}
+// followAll polls the followers in rounds until each has a verdict.
+func (e *Engine) followAll(ctx context.Context, followers []*follower, opts ConvergeOptions, report func(Progress)) {
 	var deadline <-chan time.Time
 	if opts.Timeout > 0 {
 		timer := time.NewTimer(opts.Timeout)
 		defer timer.Stop()
 		deadline = timer.C
 	}
-	lastGood := start // the engine answered the change's write just now
-	for {
-		obs, err := e.observeWithin(ctx, c.ServiceID, opts.LossTimeout)
-		switch {
-		case err == nil:
-			lastGood = time.Now()
-			if p, v, fresh := w.step(obs, time.Now()); fresh {
-				report(p)
-				if v != nil {
-					return finish(*v)
-				}
-			}
-		case cerrdefs.IsNotFound(err):
-			return finish(Verdict{Kind: Failed, Message: "the service was removed while swarmtop watched it"})
-		case ctx.Err() == nil && time.Since(lastGood) >= opts.LossTimeout:
-			return finish(e.lostVerdict(err, w))
+	for active := followers; len(active) > 0; {
+		e.pollRound(ctx, active, opts, report)
+		if active = unfinished(active); len(active) == 0 {
+			return
 		}
 		select {
 		case <-ctx.Done():
-			return finish(Verdict{Kind: Detached, Message: "stopped watching, " + w.where() + "; the update continues in the background"})
+			for _, f := range active {
+				f.end(Verdict{Kind: Detached, Message: "stopped watching, " + f.w.where() + "; the update continues in the background"})
+			}
+			return
 		case <-deadline:
-			return finish(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", opts.Timeout, w.where())})
+			for _, f := range active {
+				f.end(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", opts.Timeout, f.w.where())})
+			}
+			return
 		case <-time.After(opts.PollInterval):
 		}
 	}
+}
+
+// pollRound polls the followed services at once. The nodes are the same
+// for all of them, so the round lists them once and shares the list, rather
+// than asking the engine for it again for every service.
+func (e *Engine) pollRound(ctx context.Context, followers []*follower, opts ConvergeOptions, report func(Progress)) {
+	// A hung engine must fail the round, not stall the watch.
+	readCtx, cancel := context.WithTimeout(ctx, opts.LossTimeout)
+	defer cancel()
+	polls := make([]servicePoll, len(followers))
+	errs := make([]error, len(followers))
+	var nodes map[string]string
+	var nodesErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { nodes, nodesErr = e.liveNodes(readCtx) })
+	for i, f := range followers {
+		wg.Go(func() { polls[i], errs[i] = e.readService(readCtx, f.change.ServiceID) })
+	}
+	wg.Wait()
+	for i, f := range followers {
+		polls[i].nodes = nodes
+		// The service's own error first: a removed service is a verdict.
+		f.take(ctx, e, polls[i], cmp.Or(errs[i], nodesErr), opts.LossTimeout, report)
+	}
+}
+
+// unfinished are the followers without a verdict yet.
+func unfinished(followers []*follower) []*follower {
+	return slices.DeleteFunc(slices.Clone(followers), func(f *follower) bool { return f.verdict != nil })
+}
+
+// follower is the state of following one change across poll rounds.
+type follower struct {
+	change   Change
+	w        *changeWatcher
+	start    time.Time
+	lastGood time.Time // when a poll last succeeded
+	verdict  *Verdict  // set once following is over
+}
+
+func newFollower(c Change, opts ConvergeOptions, start time.Time) *follower {
+	w := newChangeWatcher(c)
+	w.settle = settlePolls * opts.PollInterval
+	// The engine answered the change's write just now.
+	return &follower{change: c, w: w, start: start, lastGood: start}
+}
+
+// take handles one poll of the service, or its failure.
+func (f *follower) take(ctx context.Context, e *Engine, obs servicePoll, err error, lossTimeout time.Duration, report func(Progress)) {
+	switch {
+	case err == nil:
+		f.lastGood = time.Now()
+		if p, v, fresh := f.w.step(obs, time.Now()); fresh {
+			report(p)
+			if v != nil {
+				f.end(*v)
+			}
+		}
+	case cerrdefs.IsNotFound(err):
+		f.end(Verdict{Kind: Failed, Message: "the service was removed while swarmtop watched it"})
+	case ctx.Err() == nil && time.Since(f.lastGood) >= lossTimeout:
+		f.end(e.lostVerdict(err, f.w))
+	}
+}
+
+// end sets the verdict, with what every verdict carries.
+func (f *follower) end(v Verdict) {
+	v.Service, v.Elapsed = f.change.Service, time.Since(f.start)
+	v.TaskErrors = f.w.errs.list()
+	f.verdict = &v
 }
 
 // lostVerdict ends a watch whose polls kept failing. Err carries an
@@ -208,14 +266,6 @@ func (e *Engine) lostVerdict(err error, w *changeWatcher) Verdict {
 		v.Err = &EngineLostError{Host: e.Host, Err: err}
 	}
 	return v
-}
-
-// observeWithin is observe bounded in time: a hung engine must fail the
-// poll, not stall the watch.
-func (e *Engine) observeWithin(ctx context.Context, id string, limit time.Duration) (servicePoll, error) {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	return e.observe(ctx, id)
 }
 
 // servicePoll is one poll of a service: what the engine says about it,
@@ -232,15 +282,26 @@ type servicePoll struct {
 	started map[string]time.Time
 }
 
-// observe reads a service, its tasks and the live nodes. The internal
-// `_up-to-date` task filter (the one `docker service update` waits with)
-// lets the manager tell which tasks match the current spec, which the
-// client cannot reliably work out from a spec it did not insert defaults
-// into. The four reads go out at once: a poll waits for the slowest.
+// observe reads a service, its tasks and the live nodes, all at once.
 func (e *Engine) observe(ctx context.Context, id string) (servicePoll, error) {
+	var obs servicePoll
+	var nodes map[string]string
+	err := inParallel(
+		func() (err error) { obs, err = e.readService(ctx, id); return err },
+		func() (err error) { nodes, err = e.liveNodes(ctx); return err },
+	)
+	obs.nodes = nodes
+	return obs, err
+}
+
+// readService reads a service and its tasks. The internal `_up-to-date`
+// task filter (the one `docker service update` waits with) lets the
+// manager tell which tasks match the current spec, which the client cannot
+// reliably work out from a spec it did not insert defaults into. The three
+// reads go out at once: a poll waits for the slowest.
+func (e *Engine) readService(ctx context.Context, id string) (servicePoll, error) {
 	var svc swarm.Service
 	var all, fresh client.TaskListResult
-	var nodes client.NodeListResult
 	byService := make(client.Filters).Add("service", id)
 	err := inParallel(
 		func() (err error) { svc, err = e.inspectService(ctx, id); return err },
@@ -253,19 +314,28 @@ func (e *Engine) observe(ctx context.Context, id string) (servicePoll, error) {
 			fresh, err = e.api.TaskList(ctx, client.TaskListOptions{Filters: upToDate})
 			return err
 		},
-		func() (err error) { nodes, err = e.api.NodeList(ctx, client.NodeListOptions{}); return err },
 	)
 	if err != nil {
 		return servicePoll{}, err
 	}
-	obs := servicePoll{service: svc, tasks: all.Items, upToDate: map[string]bool{}, nodes: map[string]string{}}
+	obs := servicePoll{service: svc, tasks: all.Items, upToDate: map[string]bool{}}
 	for _, t := range fresh.Items {
 		obs.upToDate[t.ID] = true
 	}
-	for _, n := range nodes.Items {
+	return obs, nil
+}
+
+// liveNodes lists the nodes that are not down: ID → hostname.
+func (e *Engine) liveNodes(ctx context.Context) (map[string]string, error) {
+	res, err := e.api.NodeList(ctx, client.NodeListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	nodes := map[string]string{}
+	for _, n := range res.Items {
 		if n.Status.State != swarm.NodeStateDown {
-			obs.nodes[n.ID] = n.Description.Hostname
+			nodes[n.ID] = n.Description.Hostname
 		}
 	}
-	return obs, nil
+	return nodes, nil
 }
