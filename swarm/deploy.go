@@ -166,7 +166,8 @@ type deployRun struct {
 // written in between is read again and re-planned.
 func (e *Engine) ApplyDeploy(ctx context.Context, plan *DeployPlan) (*DeployResult, error) {
 	res := plan.DeployResult
-	res.Objects = slices.Clone(plan.Objects) // the plan's own stay as planned
+	// The plan's own stay as planned; a retried write may replace notes.
+	res.Objects, res.Notes = slices.Clone(plan.Objects), slices.Clone(plan.Notes)
 	if err := e.refuseWrite(ActionDeploy); err != nil {
 		markNotAttempted(&res, plan.steps, nil)
 		return &res, err

@@ -3,6 +3,7 @@ package swarm_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -149,16 +150,48 @@ func TestDeployKeepsLiveReplicasUnlessReset(t *testing.T) {
 
 // A scale that lands between the plan's read and the deploy's write makes
 // the write stale ("update out of sequence"): the deploy reads the service
-// again, re-plans, and keeps the new count while applying the file.
+// again, re-plans, and keeps the new count while applying the file. The
+// notes report what the write that landed kept: the re-plan's, each once.
 func TestDeployRetriesAfterConcurrentScale(t *testing.T) {
 	t.Parallel()
+	tests := []struct {
+		name string
+		// web's replicas scaled before the deploy (0: left at the file's
+		// 2), then between the plan's read and the write
+		before, during uint64
+	}{
+		{"scaled during the deploy", 0, 3},
+		{"scaled again during the deploy", 3, 4},
+		{"scaled to the same count during the deploy", 3, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := deployWithScaleDuring(t, tt.before, tt.during)
+			want := []string{fmt.Sprintf("web: kept %d replicas (file says 2); use --reset-replicas", tt.during)}
+			if !slices.Equal(res.Notes, want) {
+				t.Errorf("notes %q, want %q", res.Notes, want)
+			}
+		})
+	}
+}
+
+// deployWithScaleDuring deploys a change of web's env after scaling web to
+// before (unless 0), with a scale to during between the plan and the write,
+// checks the retry kept both the scale and the file's change, and returns
+// the deploy's result.
+func deployWithScaleDuring(t *testing.T, before, during uint64) *sw.DeployResult {
+	t.Helper()
 	e, stack, ctx, dir := depDeployed(t)
 	web := depServices(ctx, t, e, stack)["web"].ID
+	if before > 0 {
+		rawScale(ctx, t, e.Client(), web, before)
+	}
 	var attempts atomic.Int32
 	remove := sw.SetBeforeUpdateHook(web, func(attempt int) {
 		attempts.Add(1)
 		if attempt == 1 {
-			rawScale(ctx, t, e.Client(), web, 3)
+			rawScale(ctx, t, e.Client(), web, during)
 		}
 	})
 	defer remove()
@@ -172,13 +205,14 @@ func TestDeployRetriesAfterConcurrentScale(t *testing.T) {
 		t.Errorf("web %s (%s), want updated (env.GREETING)", o.Action, o.Detail)
 	}
 	spec := depServices(ctx, t, e, stack)["web"].Spec
-	if r := spec.Mode.Replicated.Replicas; r == nil || *r != 3 {
-		t.Errorf("replicas = %v, want the concurrent scale's 3 kept", r)
+	if r := spec.Mode.Replicated.Replicas; r == nil || *r != during {
+		t.Errorf("replicas = %v, want the concurrent scale's %d kept", r, during)
 	}
 	if env := spec.TaskTemplate.ContainerSpec.Env; !slices.Contains(env, "GREETING=hi") {
 		t.Errorf("env %q lacks the file's GREETING=hi", env)
 	}
 	depConverge(ctx, t, e, res.Changes)
+	return res
 }
 
 func TestDeployFailingJobStopsBeforeOtherServices(t *testing.T) {

@@ -67,26 +67,39 @@ func (e *Engine) PlanDeploy(ctx context.Context, st *stackfile.Stack, opts Deplo
 	return plan, nil
 }
 
+// readLiveState reads the stack's services and every network, secret and
+// config. The four lists do not depend on each other, so they go out at
+// once: planning waits for the slowest, not for their sum.
 func (e *Engine) readLiveState(ctx context.Context, stack string) (liveState, error) {
 	var ls liveState
-	var err error
-	if ls.services, err = e.StackServices(ctx, stack); err != nil {
-		return ls, fmt.Errorf("list services: %w", err)
-	}
-	nets, err := e.api.NetworkList(ctx, client.NetworkListOptions{})
+	err := inParallel(
+		func() (err error) {
+			ls.services, err = e.StackServices(ctx, stack)
+			return wrapList("services", err)
+		},
+		func() error {
+			nets, err := e.api.NetworkList(ctx, client.NetworkListOptions{})
+			ls.networks, ls.networkNames = nets.Items, networkNamesOf(nets.Items)
+			return wrapList("networks", err)
+		},
+		func() error {
+			secrets, err := e.api.SecretList(ctx, client.SecretListOptions{})
+			ls.secrets = secrets.Items
+			return wrapList("secrets", err)
+		},
+		func() error {
+			configs, err := e.api.ConfigList(ctx, client.ConfigListOptions{})
+			ls.configs = configs.Items
+			return wrapList("configs", err)
+		},
+	)
+	return ls, err
+}
+
+// wrapList names the list that failed.
+func wrapList(what string, err error) error {
 	if err != nil {
-		return ls, fmt.Errorf("list networks: %w", err)
+		return fmt.Errorf("list %s: %w", what, err)
 	}
-	ls.networks, ls.networkNames = nets.Items, networkNamesOf(nets.Items)
-	secrets, err := e.api.SecretList(ctx, client.SecretListOptions{})
-	if err != nil {
-		return ls, fmt.Errorf("list secrets: %w", err)
-	}
-	ls.secrets = secrets.Items
-	configs, err := e.api.ConfigList(ctx, client.ConfigListOptions{})
-	if err != nil {
-		return ls, fmt.Errorf("list configs: %w", err)
-	}
-	ls.configs = configs.Items
-	return ls, nil
+	return nil
 }

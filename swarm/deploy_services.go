@@ -3,6 +3,7 @@ package swarm
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func (p *DeployPlan) planService(file swarm.ServiceSpec, liveByName map[string]s
 		return
 	}
 	obj.Action, obj.Detail = ObjectUpdated, changedFieldsText(changes)
-	p.addStep(obj, p.updateService(file, live, false))
+	p.addStep(obj, p.updateService(file, live, notes, false))
 }
 
 // planLeftovers removes, with Prune, the stack's services not in the file;
@@ -185,13 +186,15 @@ func (p *DeployPlan) createService(file swarm.ServiceSpec, follow bool) stepFunc
 
 // updateService writes the desired spec with the version read at planning;
 // if someone wrote the service since, it reads it again and re-plans, so
-// their change is not lost. rerun bumps ForceUpdate to run a job again.
-func (p *DeployPlan) updateService(file swarm.ServiceSpec, live swarm.Service, rerun bool) stepFunc {
+// their change is not lost. planned are the notes the plan reported for the
+// service; rerun bumps ForceUpdate to run a job again.
+func (p *DeployPlan) updateService(file swarm.ServiceSpec, live swarm.Service, planned []string, rerun bool) stepFunc {
 	return func(ctx context.Context, d *deployRun) (ObjectAction, string, error) {
 		for attempt := 1; ; attempt++ {
-			spec, _ := p.desiredSpec(file, live)
+			spec, notes := p.desiredSpec(file, live)
 			changes := specChanges(spec, live.Spec, p.networkNames)
 			if len(changes) == 0 && !rerun {
+				d.replaceNotes(planned, notes)
 				return ObjectUnchanged, "already as the file says", nil
 			}
 			if rerun {
@@ -207,6 +210,7 @@ func (p *DeployPlan) updateService(file swarm.ServiceSpec, live swarm.Service, r
 			if err != nil {
 				return "", "", err
 			}
+			d.replaceNotes(planned, notes)
 			detail := changedFieldsText(changes)
 			if rerun {
 				detail = "re-run: its last run failed"
@@ -214,6 +218,17 @@ func (p *DeployPlan) updateService(file swarm.ServiceSpec, live swarm.Service, r
 			return d.recordChange(ctx, change, ObjectUpdated, detail, isJobMode(spec.Mode))
 		}
 	}
+}
+
+// replaceNotes swaps a service's planned notes for those of the plan its
+// write went out with: after a retry that is a re-plan from a newer read
+// (someone scaled in between), and the report must say what was kept then.
+func (d *deployRun) replaceNotes(planned, final []string) {
+	if slices.Equal(planned, final) {
+		return
+	}
+	d.res.Notes = slices.DeleteFunc(d.res.Notes, func(n string) bool { return slices.Contains(planned, n) })
+	d.res.Notes = append(d.res.Notes, final...)
 }
 
 func (d *deployRun) writeUpdate(ctx context.Context, live swarm.Service, desired swarm.ServiceSpec, attempt int) (Change, error) {
@@ -314,7 +329,7 @@ func (e *Engine) planJob(ctx context.Context, plan *DeployPlan, file swarm.Servi
 	plan.Notes = append(plan.Notes, notes...)
 	if changes := specChanges(spec, live.Spec, plan.networkNames); len(changes) > 0 {
 		obj.Action, obj.Detail = ObjectUpdated, changedFieldsText(changes)+" (the job runs again)"
-		plan.addStep(obj, plan.updateService(file, live, false))
+		plan.addStep(obj, plan.updateService(file, live, notes, false))
 		return nil
 	}
 	kind, msg, err := e.jobOutcome(ctx, live)
@@ -327,7 +342,7 @@ func (e *Engine) planJob(ctx context.Context, plan *DeployPlan, file swarm.Servi
 		plan.addObject(obj)
 	case Failed:
 		obj.Action, obj.Detail = ObjectUpdated, "re-run: its last run failed: "+msg
-		plan.addStep(obj, plan.updateService(file, live, true))
+		plan.addStep(obj, plan.updateService(file, live, notes, true))
 	default:
 		obj.Action, obj.Detail = ObjectUnchanged, "still running; the deploy waits for it"
 		change := Change{ServiceID: live.ID, Service: obj.Name, Action: ActionDeploy, Version: live.Meta.Version.Index, Mode: changeMode(live.Spec.Mode)}
