@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmtop/swarmtop/internal/report"
 	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
@@ -216,7 +217,7 @@ func runAct(cmd *cobra.Command, g *globalFlags, f actFlags, args []string, act a
 	}
 	if f.detach {
 		e.AuditDetached(res.changes)
-		fmt.Fprintf(out, "not waiting (--detach): `swarmtop status -s %s` shows how it goes\n", stack)
+		report.Write(out, report.Detached(stack))
 		return nil
 	}
 	return followChanges(cmd.Context(), out, e, res.changes)

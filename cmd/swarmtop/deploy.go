@@ -2,16 +2,14 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarmtop/swarmtop/internal/report"
 	"github.com/swarmtop/swarmtop/internal/termsafe"
 	"github.com/swarmtop/swarmtop/swarm"
 )
@@ -77,74 +75,29 @@ func runDeploy(cmd *cobra.Command, g *globalFlags, f deployFlags) error {
 		return err
 	}
 	if f.dryRun {
-		writeDiff(out, plan.Diff)
-		fmt.Fprintln(out)
-		writeDeployObjects(out, &plan.DeployResult, "plan (dry run, nothing changed)", true)
+		report.Write(out, report.DiffLines(plan.Diff)...)
+		report.Write(out, report.Line{}, report.PlanHeading(&plan.DeployResult))
+		report.Write(out, report.PlanLines(&plan.DeployResult)...)
 		return nil
 	}
-	writeDeployObjects(out, &plan.DeployResult, "plan", true)
+	report.Write(out, report.PlanHeading(&plan.DeployResult))
+	report.Write(out, report.PlanLines(&plan.DeployResult)...)
 	res, err := e.ApplyDeploy(ctx, plan)
-	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "warning: "+termsafe.Clean(w))
-	}
+	report.Write(stderr, report.WarningLines(res.Warnings)...)
 	if err != nil {
 		e.AuditDetached(res.Changes) // written before the stop; nobody waits for them
-		writeDeployObjects(out, res, "deploy stopped; what was done", false)
+		report.Write(out, report.StoppedHeading(res))
+		report.Write(out, report.DeployLines(res)...)
 		return err
 	}
-	fmt.Fprintln(out, deploySummary(res))
+	report.Write(out, report.DeploySummary(res))
 	if f.detach {
 		e.AuditDetached(res.Changes)
-		fmt.Fprintf(out, "not waiting (--detach): `swarmtop status -s %s` shows how it goes\n", st.Name)
+		report.Write(out, report.Detached(st.Name))
 		return nil
 	}
 	if len(res.Changes) == 0 {
 		return nil
 	}
 	return followChanges(cmd.Context(), out, e, res.Changes)
-}
-
-// planWords are the actions as a plan states them.
-var planWords = map[swarm.ObjectAction]string{
-	swarm.ObjectCreated: "create",
-	swarm.ObjectUpdated: "update",
-	swarm.ObjectRemoved: "remove",
-}
-
-// writeDeployObjects prints one line per object, then the notes. A plan
-// says what will happen (create, update); a report what did (created,
-// failed, skipped).
-func writeDeployObjects(out io.Writer, r *swarm.DeployResult, title string, planned bool) {
-	fmt.Fprintf(out, "%s for stack %s:\n", title, r.Stack)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	for _, o := range r.Objects {
-		action := string(o.Action)
-		if w, ok := planWords[o.Action]; ok && planned {
-			action = w
-		}
-		line := fmt.Sprintf("  %s\t%s\t%s", o.Kind, termsafe.Clean(o.Name), action)
-		if o.Detail != "" {
-			line += "\t" + termsafe.Clean(o.Detail)
-		}
-		fmt.Fprintln(tw, line)
-	}
-	tw.Flush()
-	for _, n := range r.Notes {
-		fmt.Fprintln(out, "note: "+termsafe.Clean(n))
-	}
-}
-
-// deploySummary counts what a deploy did: "deployed shop: 2 created, 1 updated, 9 unchanged".
-func deploySummary(r *swarm.DeployResult) string {
-	counts := map[swarm.ObjectAction]int{}
-	for _, o := range r.Objects {
-		counts[o.Action]++
-	}
-	var parts []string
-	for _, a := range []swarm.ObjectAction{swarm.ObjectCreated, swarm.ObjectUpdated, swarm.ObjectRemoved, swarm.ObjectUnchanged} {
-		if counts[a] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[a], a))
-		}
-	}
-	return fmt.Sprintf("deployed %s: %s", r.Stack, strings.Join(parts, ", "))
 }

@@ -44,7 +44,7 @@ func TestDeployCommandConvergesAndDiffShowsALiveScale(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("deploy exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"service migrate create", "service web create", "web converged", "migrate converged"} {
+	for _, want := range []string{"create service migrate", "create service web", "web converged", "migrate converged"} {
 		if !hasLine(stdout, want) {
 			t.Errorf("deploy output lacks %q:\n%s", want, stdout)
 		}

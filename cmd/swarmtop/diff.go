@@ -1,15 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
-
 	"github.com/spf13/cobra"
 
-	"github.com/swarmtop/swarmtop/internal/termsafe"
-	"github.com/swarmtop/swarmtop/swarm"
+	"github.com/swarmtop/swarmtop/internal/report"
 )
 
 func newDiffCommand(g *globalFlags) *cobra.Command {
@@ -38,7 +32,7 @@ func newDiffCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			writeDiff(cmd.OutOrStdout(), d)
+			report.Write(cmd.OutOrStdout(), report.DiffLines(d)...)
 			if !d.Same() {
 				return stackDiffersError{}
 			}
@@ -52,62 +46,3 @@ type stackDiffersError struct{}
 
 func (stackDiffersError) Error() string { return "the deployed stack differs from the stack files" }
 func (stackDiffersError) ExitCode() int { return exitFailed }
-
-// longValues is when a change no longer fits on one line as "live → file".
-const longValues = 60
-
-// writeDiff prints each service that differs with its changed fields
-// (live → file), then the names of those that are the same.
-func writeDiff(out io.Writer, d swarm.StackDiff) {
-	var same []string
-	differ := 0
-	for _, s := range d.Services {
-		if s.Status != swarm.DiffSame {
-			differ++
-		}
-	}
-	if differ == 0 {
-		fmt.Fprintf(out, "stack %s is as the files say (%d services)\n", d.Stack, len(d.Services))
-		return
-	}
-	fmt.Fprintf(out, "stack %s: %d of %d services differ from the files (live → file)\n", d.Stack, differ, len(d.Services))
-	for _, s := range d.Services {
-		name := termsafe.Clean(s.Service)
-		switch s.Status {
-		case swarm.DiffSame:
-			same = append(same, name)
-		case swarm.DiffMissing:
-			fmt.Fprintf(out, "%s: missing (in the files, not deployed)\n", name)
-		case swarm.DiffExtra:
-			fmt.Fprintf(out, "%s: extra (deployed, not in the files)\n", name)
-		default:
-			fmt.Fprintf(out, "%s: changed\n", name)
-			writeFieldChanges(out, s.Changes)
-		}
-	}
-	if len(same) > 0 {
-		fmt.Fprintf(out, "same: %s\n", strings.Join(same, ", "))
-	}
-}
-
-func writeFieldChanges(out io.Writer, changes []swarm.FieldChange) {
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	for _, c := range changes {
-		live, file := shownValue(c.Live), shownValue(c.File)
-		if len(live)+len(file) <= longValues {
-			fmt.Fprintf(tw, "  %s\t%s → %s\n", termsafe.Clean(c.Field), live, file)
-			continue
-		}
-		tw.Flush()
-		fmt.Fprintf(out, "  %s\n    live: %s\n    file: %s\n", termsafe.Clean(c.Field), live, file)
-	}
-	tw.Flush()
-}
-
-// shownValue makes an empty value visible.
-func shownValue(v string) string {
-	if v == "" {
-		return "(none)"
-	}
-	return termsafe.Clean(v)
-}

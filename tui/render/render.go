@@ -5,10 +5,9 @@ package render
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/swarmtop/swarmtop/internal/termsafe"
+	"github.com/swarmtop/swarmtop/internal/report"
 )
 
 // Tone is how a row should look: it carries meaning, not colour.
@@ -39,7 +38,7 @@ type Row struct {
 // Clean makes engine text safe to print and keeps it on one line. Every
 // view that prints engine text on one line uses it.
 func Clean(s string) string {
-	return strings.Join(strings.Fields(termsafe.Clean(s)), " ")
+	return report.Clean(s)
 }
 
 // Age renders how long ago t was, in the largest unit that fits: 45s, 3m,
