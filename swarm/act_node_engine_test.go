@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
 
 	"github.com/swarmtop/swarmtop/internal/enginetest"
@@ -38,7 +37,7 @@ func TestNodePauseActivateRealSwarm(t *testing.T) {
 	if node.Availability != sw.AvailabilityActive {
 		t.Skipf("node %s is %s, not active: not touching it", node.Hostname, node.Availability)
 	}
-	t.Cleanup(func() { keepNodeActive(t, shared.Client(), node.ID) })
+	t.Cleanup(func() { enginetest.KeepNodeActive(t, shared.Client(), node.ID) })
 
 	paused, err := e.SetNodeAvailability(ctx, node.Hostname, sw.AvailabilityPause)
 	if err != nil {
@@ -103,31 +102,6 @@ func nodeAvailability(ctx context.Context, t *testing.T, e *sw.Engine, id string
 		t.Fatal(err)
 	}
 	return string(res.Node.Spec.Availability)
-}
-
-// keepNodeActive makes the node active with plain client calls, so a bug
-// in SetNodeAvailability cannot leave the test swarm paused.
-func keepNodeActive(t *testing.T, api *client.Client, id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for range 5 {
-		res, err := api.NodeInspect(ctx, id, client.NodeInspectOptions{})
-		if err != nil {
-			t.Errorf("cleanup: inspect node: %v", err)
-			return
-		}
-		if res.Node.Spec.Availability == swarm.NodeAvailabilityActive {
-			return
-		}
-		spec := res.Node.Spec
-		spec.Availability = swarm.NodeAvailabilityActive
-		_, err = api.NodeUpdate(ctx, id, client.NodeUpdateOptions{Version: res.Node.Meta.Version, Spec: spec})
-		if err == nil {
-			return
-		}
-		t.Logf("cleanup: make node active: %v", err)
-	}
-	t.Errorf("cleanup: node %s may not be active; run `docker node update --availability active %s`", id, id)
 }
 
 // TestNodeWaitDrainedReadsTheRealNode runs the drain wait's reads against

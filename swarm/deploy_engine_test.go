@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/swarmtop/swarmtop/internal/enginetest"
 	sw "github.com/swarmtop/swarmtop/swarm"
 )
 
@@ -375,7 +375,7 @@ func TestDiffReportsImageReplicasAndEnv(t *testing.T) {
 func TestDeployDjangoExampleConverges(t *testing.T) {
 	t.Parallel()
 	e, stack, ctx := depSetup(t)
-	env := []string{"NGINX_PORT=" + freePort(t)}
+	env := []string{"NGINX_PORT=" + enginetest.FreePort(t)}
 	files := []string{filepath.Join("..", "examples", "django", "stack.yml"), filepath.Join("..", "examples", "django", "demo.yml")}
 	st := depLoad(t, stack, env, files...)
 
@@ -391,19 +391,6 @@ func TestDeployDjangoExampleConverges(t *testing.T) {
 	if len(again.Changes) != 0 {
 		t.Errorf("redeploy of the example changed %+v", again.Changes)
 	}
-}
-
-// freePort picks a high port no other process holds, for the example's
-// published nginx port.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", ":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
 }
 
 // cliStackYAML is a stack docker stack deploy accepts (v3 schema: no jobs).

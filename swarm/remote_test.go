@@ -2,11 +2,8 @@ package swarm_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,34 +37,6 @@ func isolateDockerEnv(t *testing.T) string {
 	return dir
 }
 
-// writeContext lays a context out the way `docker context create` does:
-// contexts/meta/<sha256 of the name>/meta.json.
-func writeContext(t *testing.T, configDir, name, host string) {
-	t.Helper()
-	writeContextMeta(t, configDir, name,
-		`{"Name":"`+name+`","Metadata":{},"Endpoints":{"docker":{"Host":"`+host+`","SkipTLSVerify":false}}}`)
-}
-
-func writeContextMeta(t *testing.T, configDir, name, meta string) {
-	t.Helper()
-	sum := sha256.Sum256([]byte(name))
-	dir := filepath.Join(configDir, "contexts", "meta", hex.EncodeToString(sum[:]))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "meta.json"), []byte(meta), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeCurrentContext(t *testing.T, configDir, name string) {
-	t.Helper()
-	cfg := `{"auths":{},"currentContext":"` + name + `"}`
-	if err := os.WriteFile(filepath.Join(configDir, "config.json"), []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestConnectThroughSecondAddress(t *testing.T) {
 	local := enginetest.Engine(t)
 	isolateDockerEnv(t)
@@ -98,8 +67,8 @@ func TestConnectContextPrecedence(t *testing.T) {
 	cfg := isolateDockerEnv(t)
 	proxy := enginetest.NewCutProxy(t).Host
 	dead := "tcp://" + closedAddress(t)
-	writeContext(t, cfg, "proxy", proxy)
-	writeContext(t, cfg, "dead", dead)
+	enginetest.WriteContext(t, cfg, "proxy", proxy)
+	enginetest.WriteContext(t, cfg, "dead", dead)
 
 	tests := []struct {
 		name        string
@@ -123,7 +92,7 @@ func TestConnectContextPrecedence(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			writeCurrentContext(t, cfg, tt.current)
+			enginetest.WriteCurrentContext(t, cfg, tt.current)
 			e, err := sw.Connect(context.Background(), tt.opts)
 			if err != nil {
 				t.Fatal(err)
@@ -140,8 +109,8 @@ func TestConnectContextPrecedence(t *testing.T) {
 func TestConnectContextErrorsNameTheContext(t *testing.T) {
 	cfg := isolateDockerEnv(t)
 	dead := "tcp://" + closedAddress(t)
-	writeContext(t, cfg, "dead", dead)
-	writeContextMeta(t, cfg, "broken", "{")
+	enginetest.WriteContext(t, cfg, "dead", dead)
+	enginetest.WriteContextMeta(t, cfg, "broken", "{")
 
 	tests := []struct {
 		name     string

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
@@ -21,7 +20,7 @@ import (
 func TestNodePauseActivateCommands(t *testing.T) {
 	e := enginetest.Engine(t)
 	node := activeTestNode(t, e.Client())
-	t.Cleanup(func() { nodeActiveAgain(t, e.Client(), node.ID) })
+	t.Cleanup(func() { enginetest.KeepNodeActive(t, e.Client(), node.ID) })
 	auditLog := filepath.Join(t.TempDir(), "audit.log")
 	env := []string{"SWARMTOP_AUDIT_LOG=" + auditLog}
 
@@ -73,27 +72,4 @@ func activeTestNode(t *testing.T, api *client.Client) swarm.Node {
 		t.Skipf("node %s is %s, not active: not touching it", node.Description.Hostname, node.Spec.Availability)
 	}
 	return node
-}
-
-// nodeActiveAgain makes the node active with plain client calls, retrying
-// a stale version, so a failed test cannot leave the swarm paused.
-func nodeActiveAgain(t *testing.T, api *client.Client, id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for range 5 {
-		res, err := api.NodeInspect(ctx, id, client.NodeInspectOptions{})
-		if err == nil && res.Node.Spec.Availability == swarm.NodeAvailabilityActive {
-			return
-		}
-		if err == nil {
-			spec := res.Node.Spec
-			spec.Availability = swarm.NodeAvailabilityActive
-			_, err = api.NodeUpdate(ctx, id, client.NodeUpdateOptions{Version: res.Node.Meta.Version, Spec: spec})
-		}
-		if err == nil {
-			return
-		}
-		t.Logf("cleanup: make node active: %v", err)
-	}
-	t.Errorf("cleanup: node %s may not be active; run `docker node update --availability active %s`", id, id)
 }

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,27 +18,6 @@ func remoteEnv(configDir string, extra ...string) []string {
 	env := []string{"DOCKER_CONFIG=" + configDir, "DOCKER_HOST=", "DOCKER_CONTEXT=",
 		"DOCKER_TLS_VERIFY=", "DOCKER_TLS=", "DOCKER_CERT_PATH="}
 	return append(env, extra...)
-}
-
-// remoteWriteContext lays a context out as `docker context create` does.
-func remoteWriteContext(t *testing.T, configDir, name, host string) {
-	t.Helper()
-	sum := sha256.Sum256([]byte(name))
-	dir := filepath.Join(configDir, "contexts", "meta", hex.EncodeToString(sum[:]))
-	meta := `{"Name":"` + name + `","Metadata":{},"Endpoints":{"docker":{"Host":"` + host + `","SkipTLSVerify":false}}}`
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "meta.json"), []byte(meta), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func remoteCurrentContext(t *testing.T, configDir, name string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(configDir, "config.json"), []byte(`{"currentContext":"`+name+`"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // remoteRun runs swarmtop and fails the test unless it exits 0.
@@ -120,9 +96,9 @@ func TestRemoteContexts(t *testing.T) {
 	for _, way := range ways {
 		t.Run(way.name, func(t *testing.T) {
 			cfg := t.TempDir()
-			remoteWriteContext(t, cfg, "proxy", proxy)
+			enginetest.WriteContext(t, cfg, "proxy", proxy)
 			if way.current != "" {
-				remoteCurrentContext(t, cfg, way.current)
+				enginetest.WriteCurrentContext(t, cfg, way.current)
 			}
 			env := remoteEnv(cfg, way.extra...)
 			version := remoteRun(t, env, append([]string{"version"}, way.args...)...)
@@ -148,9 +124,9 @@ func TestRemoteAddressErrors(t *testing.T) {
 	}
 	dead := "tcp://" + ln.Addr().String()
 	ln.Close()
-	remoteWriteContext(t, cfg, "dead", dead)
+	enginetest.WriteContext(t, cfg, "dead", dead)
 	withCurrent := t.TempDir()
-	remoteCurrentContext(t, withCurrent, "gone")
+	enginetest.WriteCurrentContext(t, withCurrent, "gone")
 
 	tests := []struct {
 		name     string

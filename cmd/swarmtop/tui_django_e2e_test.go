@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +21,7 @@ func TestTUIDjangoEndToEnd(t *testing.T) {
 	e := enginetest.Engine(t)
 	stack := enginetest.Stack(t, e)
 	files := []string{"-c", "../../examples/django/stack.yml", "-c", "../../examples/django/demo.yml"}
-	env := []string{"NGINX_PORT=" + freePort(t)}
+	env := []string{"NGINX_PORT=" + enginetest.FreePort(t)}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	deploy := exec.CommandContext(ctx, binary, append([]string{"deploy", "--detach", "-s", stack}, files...)...)
@@ -125,14 +123,4 @@ func quitAll(tm *tmux) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	tm.waitExited()
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", ":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
