@@ -265,13 +265,8 @@ func mappingPairs(n *yaml.Node) [][2]*yaml.Node {
 			own = append(own, [2]*yaml.Node{k, v})
 			continue
 		}
-		v = deref(v)
-		sources := []*yaml.Node{v}
-		if v.Kind == yaml.SequenceNode {
-			sources = v.Content
-		}
-		for _, m := range sources {
-			if m = deref(m); m.Kind == yaml.MappingNode {
+		for _, m := range mergeSources(v) {
+			if m = deref(m); m != nil && m.Kind == yaml.MappingNode {
 				merged = append(merged, mappingPairs(m)...)
 			}
 		}
