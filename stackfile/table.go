@@ -9,8 +9,9 @@ import (
 )
 
 // WriteServicesTable prints the stack's services as an aligned table
-// (NAME, MODE, REPLICAS, IMAGE, PORTS, UPDATE ORDER), then the warnings,
-// one per line.
+// (NAME, MODE, REPLICAS, IMAGE, PORTS, UPDATE ORDER), after a blank line a
+// line for each kind of top-level object the files declare (what a deploy creates besides the
+// services, and what must exist already), then the warnings, one per line.
 func WriteServicesTable(w io.Writer, s *Stack) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tMODE\tREPLICAS\tIMAGE\tPORTS\tUPDATE ORDER")
@@ -20,6 +21,11 @@ func WriteServicesTable(w io.Writer, s *Stack) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if lines := declaredLines(s); len(lines) > 0 {
+		if _, err := fmt.Fprintln(w, "\n"+strings.Join(lines, "\n")); err != nil {
+			return err
+		}
 	}
 	for _, line := range s.Warnings {
 		if _, err := fmt.Fprintln(w, line); err != nil {
@@ -69,4 +75,33 @@ func updateOrderCell(s Service) string {
 		return "stop-first (default)"
 	}
 	return s.UpdateConfig.Order
+}
+
+// declaredLines name the top-level networks, secrets, configs and volumes,
+// one line a kind ("networks: backend, frontend"), marking the external
+// ones, which a deploy does not create: they must exist on the swarm.
+func declaredLines(s *Stack) []string {
+	var lines []string
+	add := func(kind string, names []string) {
+		if len(names) > 0 {
+			lines = append(lines, kind+": "+strings.Join(names, ", "))
+		}
+	}
+	add("networks", declaredNames(s.Networks, func(n Network) (string, bool) { return n.Name, n.External }))
+	add("secrets", declaredNames(s.Secrets, func(x Secret) (string, bool) { return x.Name, x.External }))
+	add("configs", declaredNames(s.Configs, func(c Config) (string, bool) { return c.Name, c.External }))
+	add("volumes", declaredNames(s.Volumes, func(v Volume) (string, bool) { return v.Name, v.External }))
+	return lines
+}
+
+func declaredNames[T any](objects []T, name func(T) (string, bool)) []string {
+	names := make([]string, len(objects))
+	for i, o := range objects {
+		n, external := name(o)
+		if external {
+			n += " (external)"
+		}
+		names[i] = n
+	}
+	return names
 }

@@ -25,6 +25,9 @@ func TestWriteServicesTable(t *testing.T) {
 				}},
 			{Name: "worker", Mode: ModeReplicated, Image: "shop/web:42", UpdateConfig: &UpdateConfig{Parallelism: ptr(uint64(2))}},
 		},
+		Networks: []Network{{Name: "backend"}, {Name: "proxy", External: true}},
+		Secrets:  []Secret{{Name: "db_password"}},
+		Volumes:  []Volume{{Name: "media"}, {Name: "uploads", External: true}},
 		Warnings: []string{
 			"warning: services.web.build is ignored by Swarm (stack deploy uses images only)",
 			"warning: services.web.restart is ignored by Swarm (except as the restart policy when deploy.restart_policy is absent)",
@@ -42,6 +45,10 @@ migrate  replicated-job  1 (default)  shop/web:42             -                 
 seed     replicated-job  3            shop/web:42             -                                  -
 web      replicated      4            shop/web:42             9100/tcp,80:8000/tcp,443:8443/udp  start-first
 worker   replicated      1 (default)  shop/web:42             -                                  stop-first (default)
+
+networks: backend, proxy (external)
+secrets: db_password
+volumes: media, uploads (external)
 warning: services.web.build is ignored by Swarm (stack deploy uses images only)
 warning: services.web.restart is ignored by Swarm (except as the restart policy when deploy.restart_policy is absent)
 `

@@ -91,6 +91,10 @@ func TestValidateExampleStack(t *testing.T) {
 			if !strings.Contains(stdout, tt.wantImage) {
 				t.Errorf("output lacks image %s:\n%s", tt.wantImage, stdout)
 			}
+			declared := "networks: backend, frontend\nsecrets: django_secret_key\nconfigs: nginx_conf\nvolumes: media, rabbitmq-data\n"
+			if !strings.HasSuffix(stdout, "\n\n"+declared) {
+				t.Errorf("output does not end with the declared objects %q:\n%s", declared, stdout)
+			}
 		})
 	}
 }
