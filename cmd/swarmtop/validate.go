@@ -11,7 +11,7 @@ import (
 func newValidateCommand(g *globalFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate -c FILE… [--stack NAME]",
-		Short: "Check stack files and print the services they declare",
+		Short: "Check stack files and print the services and other objects they declare",
 		Example: "  swarmtop validate -c examples/django/stack.yml\n" +
 			"  swarmtop validate -c stack.yml -c demo.yml --stack shop",
 		Args: cobra.NoArgs,
