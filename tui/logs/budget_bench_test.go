@@ -46,6 +46,24 @@ func BenchmarkFirehoseKeyFrame(b *testing.B) {
 	}
 }
 
+// BenchmarkFilteredBatchKeyFrame is the same budget in the heaviest case
+// the view has: a full buffer, a filter and highlighting on, and the key
+// (n) jumping to the next match, behind a 1,000-line batch.
+func BenchmarkFilteredBatchKeyFrame(b *testing.B) {
+	m, _ := newTestModel(b, 120, 40)
+	feed(m, numbered(0, DefaultBufferSize)...) // a full buffer
+	press(m, "/")
+	typeText(m, "line 1")
+	press(m, "enter", "H")
+	next := DefaultBufferSize
+	for b.Loop() {
+		feed(m, numbered(next, 1000)...)
+		next += 1000
+		press(m, "n")
+		_ = m.View()
+	}
+}
+
 // firehose is n batches of lines from two services, some long, some
 // errors, as a busy web tier writes them.
 func firehose(n int) [][]swarm.LogLine {

@@ -407,28 +407,6 @@ func (failingEngine) Logs(context.Context, string, swarm.LogOptions) (*swarm.Log
 	return nil, errors.New("no swarm")
 }
 
-func TestBatchAndKeyStayFast(t *testing.T) {
-	m, _ := newTestModel(t, 120, 40)
-	feed(m, numbered(0, DefaultBufferSize)...) // a full buffer
-	press(m, "/")
-	typeText(m, "line 1")
-	press(m, "enter", "H")
-	batch := numbered(DefaultBufferSize, 1000)
-	var worst time.Duration
-	for i := range 20 {
-		start := time.Now()
-		feed(m, batch...)
-		press(m, "n")
-		_ = m.View()
-		worst = max(worst, time.Since(start))
-		batch = numbered(DefaultBufferSize+(i+1)*1000, 1000)
-	}
-	t.Logf("worst 1,000-line batch + key + frame: %v", worst)
-	if worst > 25*time.Millisecond*latencyBudgetScale {
-		t.Errorf("a batch, a key and a frame took %v; keys must answer within 50 ms", worst)
-	}
-}
-
 func lastRow(m *Model) string {
 	rows := strings.Split(screen(m), "\n")
 	return rows[len(rows)-1]
