@@ -28,12 +28,23 @@ type Model struct {
 	file    *stackfile.Stack
 	pager   pager.Model
 	refresh key.Binding
+	// run numbers the diffs asked for; cancel stops the latest, which a
+	// refresh replaces and leaving the view ends.
+	run    int
+	cancel context.CancelFunc
+}
+
+// result is a diff's outcome with the run that asked for it: only the
+// latest run's may show.
+type result struct {
+	run int
+	drift.Result
 }
 
 // New shows the diff of file; it computes it in Init.
 func New(ctx context.Context, c *common.Common, id common.ViewID, be drift.Differ, file *stackfile.Stack) *Model {
 	m := &Model{c: c, id: id, ctx: ctx, be: be, file: file, pager: pager.New(c),
-		refresh: keys.New("r", "refresh", "r")}
+		refresh: keys.New("r", "refresh", "r"), cancel: func() {}}
 	m.pager.SetLines([]render.Line{{Text: "comparing " + render.FileNames(file.Files) + " with stack " + file.Name + "…"}})
 	return m
 }
@@ -44,8 +55,18 @@ func (m *Model) ID() common.ViewID { return m.id }
 // Title names the view in the header.
 func (m *Model) Title() string { return "diff" }
 
-// Init computes the diff.
-func (m *Model) Init() tea.Cmd { return common.Tag(m.id, drift.Run(m.ctx, m.be, m.file)) }
+// Init computes the diff, stopping one still running.
+func (m *Model) Init() tea.Cmd {
+	m.cancel()
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.run++
+	m.cancel = cancel
+	run, diff := m.run, drift.Run(ctx, m.be, m.file)
+	return common.Tag(m.id, func() tea.Msg { return result{run, diff().(drift.Result)} })
+}
+
+// Close stops a diff still running: the view is gone.
+func (m *Model) Close() tea.Cmd { m.cancel(); return nil }
 
 // SetSize sizes the pager.
 func (m *Model) SetSize(w, h int) { m.pager.SetSize(w, h) }
@@ -53,8 +74,10 @@ func (m *Model) SetSize(w, h int) { m.pager.SetSize(w, h) }
 // Update takes the diff and scrolls.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
-	case drift.Result:
-		m.pager.SetLines(lines(msg))
+	case result:
+		if msg.run == m.run {
+			m.pager.SetLines(lines(msg.Result))
+		}
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.refresh) {
 			return m, m.Init()
