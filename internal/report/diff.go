@@ -23,7 +23,7 @@ func DiffLines(d swarm.StackDiff) []Line {
 	}
 	stack := Clean(d.Stack)
 	if differ == 0 {
-		return []Line{{fmt.Sprintf("stack %s is as the files say (%d services)", stack, len(d.Services)), OK}}
+		return []Line{{fmt.Sprintf("stack %s is as the files say (%s)", stack, Plural(len(d.Services), "service")), OK}}
 	}
 	out := []Line{{fmt.Sprintf("stack %s: %d of %d services differ from the files (live → file)",
 		stack, differ, len(d.Services)), Warning}}

@@ -7,6 +7,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -43,6 +44,14 @@ func value(v string) string {
 		return "(none)"
 	}
 	return termsafe.Clean(v)
+}
+
+// Plural counts things: "1 service", "3 services".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // Write prints lines, one a line, for the command line.

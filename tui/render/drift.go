@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/swarmtop/swarmtop/internal/report"
 	"github.com/swarmtop/swarmtop/swarm"
 )
 
@@ -84,9 +85,4 @@ func DriftDetail(d swarm.Drift) string {
 }
 
 // Plural is "1 node", "3 nodes": a count and its word.
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func Plural(n int, word string) string { return report.Plural(n, word) }
