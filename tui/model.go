@@ -14,6 +14,7 @@ import (
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/dialog"
 	"github.com/swarmtop/swarmtop/tui/keys"
+	"github.com/swarmtop/swarmtop/tui/live"
 	"github.com/swarmtop/swarmtop/tui/ops"
 	"github.com/swarmtop/swarmtop/tui/styles"
 	"github.com/swarmtop/swarmtop/tui/views/activity"
@@ -140,10 +141,56 @@ func (m *Model) routeTagged(t common.Tagged) tea.Cmd {
 		if m.views[i].id == t.View {
 			var cmd tea.Cmd
 			m.views[i].comp, cmd = m.views[i].comp.Update(t.Msg)
+			if u, ok := t.Msg.(live.Msg); ok && i == m.watchOf(m.stackOf(i)) {
+				cmd = tea.Batch(cmd, m.shareWatch(i, u))
+			}
 			return cmd
 		}
 	}
 	return nil
+}
+
+// Views that take part in sharing a watch.
+type (
+	// watching views run a live watch of the stack they show.
+	watching interface{ WatchedStack() string }
+	// sharing views live on another view's watch (tasks.ShareWatch).
+	sharing interface {
+		Stack() string
+		SharesWatch() bool
+	}
+)
+
+// watchOf is the index of the lowest open view that watches stack, or -1.
+func (m *Model) watchOf(stack string) int {
+	for i, v := range m.views {
+		if w, ok := v.comp.(watching); ok && stack != "" && w.WatchedStack() == stack {
+			return i
+		}
+	}
+	return -1
+}
+
+// stackOf is the stack view i watches, if it watches one.
+func (m *Model) stackOf(i int) string {
+	if w, ok := m.views[i].comp.(watching); ok {
+		return w.WatchedStack()
+	}
+	return ""
+}
+
+// shareWatch hands an update of view i's watch to the views above it that
+// share it.
+func (m *Model) shareWatch(i int, u live.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for j := i + 1; j < len(m.views); j++ {
+		if s, ok := m.views[j].comp.(sharing); ok && s.SharesWatch() && s.Stack() == m.stackOf(i) {
+			var cmd tea.Cmd
+			m.views[j].comp, cmd = m.views[j].comp.Update(live.Shared{Msg: u})
+			cmds = append(cmds, cmd)
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) active() common.Component { return m.views[len(m.views)-1].comp }

@@ -93,6 +93,9 @@ func (m *Model) openTasks(msg common.OpenTasks) tea.Cmd {
 	if s, ok := m.active().(interface{ Snapshot() swarm.Snapshot }); ok {
 		v.Seed(s.Snapshot())
 	}
+	if m.watchOf(msg.Stack) >= 0 {
+		v.ShareWatch()
+	}
 	return m.push(view{id, v})
 }
 

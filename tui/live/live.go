@@ -42,6 +42,12 @@ func Next(m Msg) tea.Cmd {
 	return func() tea.Msg { return receive(ch) }
 }
 
+// Shared is an update of another view's watch of the same stack, handed on
+// by the root so that a view opened over a live view needs no watch of its
+// own (a second stream of engine reads). Its receiver applies it and does
+// not call Next: the watch belongs to the view that started it.
+type Shared struct{ Msg Msg }
+
 func receive(ch <-chan swarm.WatchUpdate) Msg {
 	u, ok := <-ch
 	return Msg{Update: u, Closed: !ok, ch: ch}

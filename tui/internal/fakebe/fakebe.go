@@ -34,6 +34,8 @@ type Backend struct {
 	DiffErr      error
 	DeployErr    error
 	DiffCalls    int
+	// Watches counts the watches started.
+	Watches int
 }
 
 // New is a backend holding the shop fixture.
@@ -51,6 +53,7 @@ func (b *Backend) Watch(ctx context.Context, stack string, _ swarm.WatchOptions)
 	out := make(chan swarm.WatchUpdate, 1)
 	b.mu.Lock()
 	snap, updates := b.Snapshot, b.Updates
+	b.Watches++
 	b.mu.Unlock()
 	go func() {
 		defer close(out)
@@ -82,6 +85,13 @@ func (b *Backend) record(call string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.Calls = append(b.Calls, call)
+}
+
+// WatchCount is how many watches were started.
+func (b *Backend) WatchCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Watches
 }
 
 // CallList is a copy of the recorded calls.

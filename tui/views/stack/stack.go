@@ -87,6 +87,10 @@ func (m *Model) Title() string { return m.name }
 // Stack is the stack this view shows.
 func (m *Model) Stack() string { return m.name }
 
+// WatchedStack is the stack the view's live watch follows: views opened
+// over it share that watch rather than start their own.
+func (m *Model) WatchedStack() string { return m.name }
+
 // Services are the stack's services as last read, for commands and
 // completion.
 func (m *Model) Services() []swarm.Service { return m.state.Snapshot.Services }

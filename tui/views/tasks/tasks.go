@@ -39,6 +39,7 @@ type Model struct {
 	cancel  context.CancelFunc
 
 	state   live.State
+	shared  bool // fed by the watch of the view below (ShareWatch)
 	history bool
 	table   table.Model
 	shown   []swarm.Task
@@ -48,8 +49,9 @@ type Model struct {
 	height  int
 }
 
-// New builds the view of svc's tasks; it watches the stack itself so it
-// stays live whatever view is below it.
+// New builds the view of svc's tasks. It watches the stack itself, so it
+// stays live whatever view is below it, unless ShareWatch says a view below
+// already does.
 func New(ctx context.Context, c *common.Common, id common.ViewID, be live.Watcher, stack string, svc swarm.Service) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	m := &Model{c: c, id: id, be: be, stack: stack, service: svc, ctx: ctx, cancel: cancel,
@@ -80,7 +82,22 @@ func (m *Model) Services() []swarm.Service { return m.state.Snapshot.Services }
 func (m *Model) Close() tea.Cmd            { m.cancel(); return nil }
 func (m *Model) Capturing() bool           { return m.table.Filtering() }
 func (m *Model) HandleBack() bool          { return m.table.ClearFilter() }
-func (m *Model) Init() tea.Cmd             { return common.Tag(m.id, live.Start(m.ctx, m.be, m.stack)) }
+
+// ShareWatch makes the view live on the updates of a watch of its stack
+// that a view below runs, which the root hands on as live.Shared, instead
+// of starting a second one. Call it before Init.
+func (m *Model) ShareWatch() { m.shared = true }
+
+// SharesWatch says the view lives on a watch below it.
+func (m *Model) SharesWatch() bool { return m.shared }
+
+// Init starts the view's own watch, unless it shares one.
+func (m *Model) Init() tea.Cmd {
+	if m.shared {
+		return nil
+	}
+	return common.Tag(m.id, live.Start(m.ctx, m.be, m.stack))
+}
 func (m *Model) ShortHelp() []key.Binding {
 	return []key.Binding{m.keys.History, m.keys.Actions.Scale, m.keys.Actions.Restart, m.keys.Actions.Logs, m.keys.Nav.Filter}
 }
@@ -105,6 +122,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.state.Apply(msg)
 		m.refresh()
 		return common.Tag(m.id, live.Next(msg))
+	case live.Shared:
+		m.state.Apply(msg.Msg)
+		m.refresh()
 	case common.AgesDue:
 		if m.ages.Due(msg) {
 			m.refresh()
