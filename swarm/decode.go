@@ -47,8 +47,8 @@ func decodeNodes(data []byte) ([]swarm.Node, error) {
 // what the read model and the health rules read: ID, creation time,
 // service, slot, node, status (time, state, error, container ID and exit
 // code), desired state, job iteration, and of the spec the container's
-// image, healthcheck command and TTY setting (a log stream's framing). The rest is left zero, so these tasks are for
-// reading the stack, not for writing back.
+// image, healthcheck command and TTY setting (a log stream's framing). The
+// rest is left zero, so these tasks are for reading, not for writing back.
 //
 // Their strings are not copied: they point into data, which they keep alive
 // as long as the snapshot built from them (a body per read, dropped with the

@@ -98,6 +98,7 @@ func (m *Model) Init() tea.Cmd {
 	}
 	return common.Tag(m.id, live.Start(m.ctx, m.be, m.stack))
 }
+
 func (m *Model) ShortHelp() []key.Binding {
 	return []key.Binding{m.keys.History, m.keys.Actions.Scale, m.keys.Actions.Restart, m.keys.Actions.Logs, m.keys.Nav.Filter}
 }
