@@ -23,9 +23,6 @@ type LogOptions struct {
 	Tail int
 	// Since drops lines older than this time; zero keeps everything.
 	Since time.Time
-	// Timestamps asks the consumer to show LogLine.Time. Lines always carry
-	// their time, because merging needs it; this only records the wish.
-	Timestamps bool
 	// AllTasks includes tasks that have ended (kept in the task history:
 	// replaced, failed, shut down). By default only current tasks are read,
 	// which keeps dead tasks out of --tail.

@@ -67,8 +67,7 @@ func runLogs(cmd *cobra.Command, g *globalFlags, f *logsFlags, services []string
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stream, err := e.Logs(ctx, stack, swarm.LogOptions{
-		Services: services, Follow: f.follow, Tail: f.tail, Since: since,
-		Timestamps: f.timestamps, AllTasks: f.allTasks,
+		Services: services, Follow: f.follow, Tail: f.tail, Since: since, AllTasks: f.allTasks,
 	})
 	if err != nil {
 		return err

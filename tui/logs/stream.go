@@ -30,7 +30,7 @@ type linesMsg struct {
 func (m *Model) logOptions() swarm.LogOptions {
 	opts := swarm.LogOptions{
 		Services: m.services, Follow: true,
-		Tail: tailPresets[m.tailIdx], Timestamps: m.timestamps,
+		Tail: tailPresets[m.tailIdx],
 	}
 	if d := sincePresets[m.sinceIdx]; d > 0 {
 		opts.Since = m.now().Add(-d)
