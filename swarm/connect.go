@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -35,6 +36,7 @@ type Engine struct {
 	ServerVersion string         // the engine's own version, e.g. 20.10.24; read for `version` only
 	Manager       bool           // this node can answer swarm calls
 	guard         guard          // read-only switch and audit hook (readonly.go, audit_hook.go)
+	roleCheck     func() error   // a check of the swarm role still running (DeferRoleCheck)
 }
 
 // ConnectOptions says where the engine is and what it must be. The address
@@ -54,6 +56,12 @@ type ConnectOptions struct {
 	AllowNoSwarm bool
 	// ReadOnly refuses every change with a ReadOnlyError (readonly.go).
 	ReadOnly bool
+	// DeferRoleCheck lets Connect return before it knows that the engine
+	// is a swarm manager when the ping does not say (engines below API
+	// 1.44): the check then runs beside the first reads, and ReadStack
+	// waits for it and fails with its ConnectError. `swarmtop status`
+	// saves a round trip that way; callers that write must not use it.
+	DeferRoleCheck bool
 }
 
 // Connect dials the engine, negotiates the API version and checks that the
@@ -83,11 +91,36 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Engine, error) {
 		_, _ = e.readInfo(ctx)
 		return e, nil
 	}
+	if opts.DeferRoleCheck && ping.SwarmStatus == nil {
+		e.deferRoleCheck()
+		return e, nil
+	}
 	if err := e.checkManager(ctx, ping.SwarmStatus); err != nil {
 		api.Close()
 		return nil, err
 	}
 	return e, nil
+}
+
+// deferRoleCheck starts checkManager on its own goroutine, with a timeout
+// of its own (Connect's ends when Connect returns); awaitRole waits for it.
+func (e *Engine) deferRoleCheck() {
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		done <- e.checkManager(ctx, nil)
+	}()
+	e.roleCheck = sync.OnceValue(func() error { return <-done })
+}
+
+// awaitRole waits for a role check Connect deferred and returns its error;
+// nil when Connect made the check itself.
+func (e *Engine) awaitRole() error {
+	if e.roleCheck == nil {
+		return nil
+	}
+	return e.roleCheck()
 }
 
 // negotiate pings once with version negotiation. Lazy negotiation would

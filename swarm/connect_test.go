@@ -81,21 +81,44 @@ func TestConnectRefusesEnginesItCannotUse(t *testing.T) {
 		{"API older than 1.40", "1.39", manager, "", sw.TooOld, 7, "1.40"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			host, _ := fakeEngine(t, fakeEngineOpts{apiVersion: tt.apiVersion, swarm: tt.swarm, pingRole: tt.pingRole})
-			_, err := sw.Connect(context.Background(), sw.ConnectOptions{Host: host})
-			var ce *sw.ConnectError
-			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want a ConnectError", err)
+		for _, deferred := range []bool{false, true} {
+			name := tt.name
+			if deferred {
+				name += ", role check deferred to ReadStack"
 			}
-			if ce.Kind != tt.kind || ce.ExitCode() != tt.exit {
-				t.Errorf("kind %v exit %d, want %v exit %d: %v", ce.Kind, ce.ExitCode(), tt.kind, tt.exit, err)
-			}
-			msg := err.Error()
-			if strings.Contains(msg, "\n") || !strings.Contains(msg, host) || !strings.Contains(msg, tt.wantText) {
-				t.Errorf("want one line naming %s and %q, got %q", host, tt.wantText, msg)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				host, _ := fakeEngine(t, fakeEngineOpts{apiVersion: tt.apiVersion, swarm: tt.swarm, pingRole: tt.pingRole})
+				err := connectAndRead(host, deferred)
+				checkConnectError(t, err, host, tt.kind, tt.exit, tt.wantText)
+			})
+		}
+	}
+}
+
+// connectAndRead connects and, with the role check deferred, reads a
+// stack: the error either gives is what a command would stop with.
+func connectAndRead(host string, deferred bool) error {
+	e, err := sw.Connect(context.Background(), sw.ConnectOptions{Host: host, DeferRoleCheck: deferred})
+	if err != nil || !deferred {
+		return err
+	}
+	defer e.Close()
+	_, err = e.ReadStack(context.Background(), "shop")
+	return err
+}
+
+func checkConnectError(t *testing.T, err error, host string, kind sw.ConnectErrorKind, exit int, wantText string) {
+	t.Helper()
+	var ce *sw.ConnectError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a ConnectError", err)
+	}
+	if ce.Kind != kind || ce.ExitCode() != exit {
+		t.Errorf("kind %v exit %d, want %v exit %d: %v", ce.Kind, ce.ExitCode(), kind, exit, err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || !strings.Contains(msg, host) || !strings.Contains(msg, wantText) {
+		t.Errorf("want one line naming %s and %q, got %q", host, wantText, msg)
 	}
 }
 

@@ -114,8 +114,15 @@ type Snapshot struct {
 // decode, and set the pace. The lists are fetched and decoded by
 // decode_fetch.go and decode.go, not by the moby client: its full decoding
 // of a big stack's tasks took ten times as long as all the rest.
+//
+// A swarm role check that Connect deferred runs beside the reads, and its
+// error comes first: a node that is no manager says so, not a list's 503.
 func (e *Engine) ReadStack(ctx context.Context, stack string) (Snapshot, error) {
-	snap, _, err := e.readStack(ctx, stack, nil)
+	var snap Snapshot
+	err := inParallel(e.awaitRole, func() (err error) {
+		snap, _, err = e.readStack(ctx, stack, nil)
+		return err
+	})
 	return snap, err
 }
 

@@ -18,7 +18,11 @@ func connect(cmd *cobra.Command, g *globalFlags) (*swarm.Engine, error) {
 
 // connectWarn is connect with audit log failures handed to warn.
 func connectWarn(cmd *cobra.Command, g *globalFlags, warn func(error)) (*swarm.Engine, error) {
-	e, err := swarm.Connect(cmd.Context(), connectOptions(g))
+	return connectWith(cmd, g, connectOptions(g), warn)
+}
+
+func connectWith(cmd *cobra.Command, g *globalFlags, opts swarm.ConnectOptions, warn func(error)) (*swarm.Engine, error) {
+	e, err := swarm.Connect(cmd.Context(), opts)
 	if err == nil {
 		g.safety.attachAudit(e, warn)
 	}
@@ -63,6 +67,24 @@ func connectStack(cmd *cobra.Command, g *globalFlags) (string, *swarm.Engine, er
 		return "", nil, err
 	}
 	e, err := connect(cmd, g)
+	if err != nil {
+		return "", nil, err
+	}
+	return stack, e, nil
+}
+
+// connectToRead is connectStack for a command that only reads the stack
+// with ReadStack: the check that the engine is a swarm manager runs beside
+// the reads, and ReadStack fails with its error (swarm.ConnectOptions
+// DeferRoleCheck), one round trip less before the first read.
+func connectToRead(cmd *cobra.Command, g *globalFlags) (string, *swarm.Engine, error) {
+	stack, err := stackName(cmd, g)
+	if err != nil {
+		return "", nil, err
+	}
+	opts := connectOptions(g)
+	opts.DeferRoleCheck = true
+	e, err := connectWith(cmd, g, opts, warnTo(cmd.ErrOrStderr()))
 	if err != nil {
 		return "", nil, err
 	}

@@ -52,7 +52,7 @@ type statusJSON struct {
 }
 
 func showStack(cmd *cobra.Command, g *globalFlags, asJSON bool) error {
-	stack, e, err := connectStack(cmd, g)
+	stack, e, err := connectToRead(cmd, g)
 	if err != nil {
 		return err
 	}
