@@ -65,8 +65,14 @@ func (m *Model) Init() tea.Cmd {
 	return common.Tag(m.id, func() tea.Msg { return result{run, diff().(drift.Result)} })
 }
 
-// Close stops a diff still running: the view is gone.
-func (m *Model) Close() tea.Cmd { m.cancel(); return nil }
+// Close stops a diff still running: the view is gone. The root drops
+// results for a closed view; moving past the run makes the view ignore a
+// late one itself too.
+func (m *Model) Close() tea.Cmd {
+	m.cancel()
+	m.run++
+	return nil
+}
 
 // SetSize sizes the pager.
 func (m *Model) SetSize(w, h int) { m.pager.SetSize(w, h) }
