@@ -29,11 +29,18 @@ func newHarness(t *testing.T, opts Options, w, h int) *harness {
 
 func newHarnessWith(t *testing.T, be *fakebe.Backend, opts Options, w, h int) *harness {
 	t.Helper()
+	return newHarnessOn(t, be, be, opts, w, h)
+}
+
+// newHarnessOn drives the model against api, a backend that wraps fake to
+// change some of its answers.
+func newHarnessOn(t *testing.T, api Backend, fake *fakebe.Backend, opts Options, w, h int) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	hs := &harness{t: t, be: be, now: fakebe.Now}
+	hs := &harness{t: t, be: fake, now: fakebe.Now}
 	opts.Clock = func() time.Time { return hs.now }
-	hs.m = New(ctx, be, opts)
+	hs.m = New(ctx, api, opts)
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	drive.Run(hs.update, hs.m.Init())
 	return hs

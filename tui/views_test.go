@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/swarmtop/swarmtop/stackfile"
 	"github.com/swarmtop/swarmtop/swarm"
 	"github.com/swarmtop/swarmtop/tui/common"
 	"github.com/swarmtop/swarmtop/tui/internal/fakebe"
@@ -142,4 +145,63 @@ func TestTaskAgesMoveOnWithoutASnapshot(t *testing.T) {
 	h.wantScreen("celery-beat.1  manager-1  running 2h")
 	h.send(common.AgesDue{At: next})
 	h.wantScreen("celery-beat.1  manager-1  running 3h")
+}
+
+// holdingDiffs is the fake backend with diffs that, once hold is set, wait
+// for the test's release or for their context to end, and say which.
+type holdingDiffs struct {
+	*fakebe.Backend
+	hold    atomic.Bool
+	release chan swarm.StackDiff
+	ended   chan error // the held diff's context error, nil if released
+}
+
+func (b *holdingDiffs) Diff(ctx context.Context, st *stackfile.Stack) (swarm.StackDiff, error) {
+	if !b.hold.Load() {
+		return b.Backend.Diff(ctx, st)
+	}
+	select {
+	case d := <-b.release:
+		b.ended <- nil
+		return d, nil
+	case <-ctx.Done():
+		b.ended <- ctx.Err()
+		return swarm.StackDiff{}, ctx.Err()
+	}
+}
+
+// Leaving the diff view while its diff runs cancels the diff, and its
+// result, arriving after, changes nothing.
+func TestLeavingTheDiffViewCancelsItsDiff(t *testing.T) {
+	be := &holdingDiffs{Backend: fakebe.New(), release: make(chan swarm.StackDiff), ended: make(chan error, 1)}
+	h := newHarnessOn(t, be, be.Backend, withFile(t, fakebe.ShopFile, Options{}), 80, 24)
+	h.wantScreen("3 drifted from file")
+
+	be.hold.Store(true)
+	diff := h.update(common.OpenDiff{}) // the diff view's Init: its diff
+	h.wantScreen("shop › diff", "comparing")
+	late := make(chan tea.Msg, 1)
+	go func() { late <- diff() }()
+	h.keys("q")
+	h.wantScreen("3 drifted from file")
+	before := h.screen()
+
+	select {
+	case err := <-be.ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the diff ended with %v, want it cancelled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("leaving the diff view did not cancel its diff")
+		be.release <- swarm.StackDiff{Stack: "shop", Services: []swarm.ServiceDiff{{Service: "web", Status: swarm.DiffSame}}}
+	}
+	select {
+	case msg := <-late:
+		h.send(msg)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the diff never returned")
+	}
+	if got := h.screen(); got != before {
+		t.Errorf("the late diff changed the screen:\n%s\nwas:\n%s", got, before)
+	}
 }
