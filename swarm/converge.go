@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -126,11 +125,13 @@ const (
 )
 
 // Converge follows every changed service to a verdict, all at once (the
-// docker CLI follows one service after another): each poll round reads
-// every service still followed together. onProgress, if not nil, is called
-// after every poll of every service; calls are serialised, so it needs no
-// locking of its own. When ctx ends, each service still in flight gets a
-// Detached verdict saying where it stood.
+// docker CLI follows one service after another): each service is polled on
+// its own, so one whose reads hang holds back no other, and the node list
+// every poll needs is shared among the polls of about the same moment.
+// onProgress, if not nil, is called after every poll of every service;
+// calls are serialised, so it needs no locking of its own. When ctx ends,
+// each service still in flight gets a Detached verdict saying where it
+// stood.
 func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOptions, onProgress func(Progress)) []Verdict {
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = convergePollInterval
@@ -157,65 +158,133 @@ func (e *Engine) Converge(ctx context.Context, changes []Change, opts ConvergeOp
 	return verdicts
 }
 
-// followAll polls the followers in rounds until each has a verdict.
-func (e *Engine) followAll(ctx context.Context, followers []*follower, opts ConvergeOptions, report func(Progress)) {
-	var deadline <-chan time.Time
+// followAll follows each service in a goroutine of its own until each has
+// a verdict.
+func (e *Engine) followAll(ctx context.Context, followers []*follower, opts ConvergeOptions, onProgress func(Progress)) {
+	timeUp := make(chan struct{})
 	if opts.Timeout > 0 {
-		timer := time.NewTimer(opts.Timeout)
+		timer := time.AfterFunc(opts.Timeout, func() { close(timeUp) })
 		defer timer.Stop()
-		deadline = timer.C
 	}
-	for active := followers; len(active) > 0; {
-		e.pollRound(ctx, active, opts, report)
-		if active = unfinished(active); len(active) == 0 {
+	nodesCtx, stopNodes := context.WithCancel(ctx)
+	defer stopNodes()
+	nodes := &sharedNodeList{engine: e, ctx: nodesCtx, lossTimeout: opts.LossTimeout, fresh: opts.PollInterval / 2}
+	var mu sync.Mutex
+	report := func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		onProgress(p)
+	}
+	beat := pollBeat{start: time.Now(), interval: opts.PollInterval}
+	var wg sync.WaitGroup
+	for _, f := range followers {
+		wg.Go(func() { e.follow(ctx, f, nodes, beat, opts, timeUp, report) })
+	}
+	wg.Wait()
+}
+
+// pollBeat is the moments all followers poll at: start, then every
+// interval. On one beat their polls meet and share a node list; a poll
+// that takes longer than an interval waits for the next beat.
+type pollBeat struct {
+	start    time.Time
+	interval time.Duration
+}
+
+// next is how long from now until the next beat (a whole interval when now
+// is on one).
+func (b pollBeat) next(now time.Time) time.Duration {
+	return b.interval - now.Sub(b.start)%b.interval
+}
+
+// follow polls one service until it has a verdict, ctx ends or time is up.
+func (e *Engine) follow(ctx context.Context, f *follower, nodes *sharedNodeList, beat pollBeat, opts ConvergeOptions, timeUp <-chan struct{}, report func(Progress)) {
+	for {
+		e.poll(ctx, f, nodes, opts, report)
+		if f.verdict != nil {
 			return
 		}
 		select {
 		case <-ctx.Done():
-			for _, f := range active {
-				f.end(Verdict{Kind: Detached, Message: "stopped watching, " + f.w.where() + "; the update continues in the background"})
-			}
+			f.end(Verdict{Kind: Detached, Message: "stopped watching, " + f.w.where() + "; the update continues in the background"})
 			return
-		case <-deadline:
-			for _, f := range active {
-				f.end(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", opts.Timeout, f.w.where())})
-			}
+		case <-timeUp:
+			f.end(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", opts.Timeout, f.w.where())})
 			return
-		case <-time.After(opts.PollInterval):
+		case <-time.After(beat.next(time.Now())):
 		}
 	}
 }
 
-// pollRound polls the followed services at once. The nodes are the same
-// for all of them, so the round lists them once and shares the list, rather
-// than asking the engine for it again for every service.
-func (e *Engine) pollRound(ctx context.Context, followers []*follower, opts ConvergeOptions, report func(Progress)) {
-	// A hung engine must fail the round, not stall the watch.
+// poll reads the service, its tasks and the live nodes once and hands them
+// to the follower.
+func (e *Engine) poll(ctx context.Context, f *follower, nodes *sharedNodeList, opts ConvergeOptions, report func(Progress)) {
+	// A hung engine must fail the poll, not stall the watch.
 	readCtx, cancel := context.WithTimeout(ctx, opts.LossTimeout)
 	defer cancel()
-	polls := make([]servicePoll, len(followers))
-	errs := make([]error, len(followers))
-	var nodes map[string]string
-	var nodesErr error
+	var obs servicePoll
+	var live map[string]string
+	var err, nodesErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { nodes, nodesErr = e.liveNodes(readCtx) })
-	for i, f := range followers {
-		wg.Go(func() { polls[i], errs[i] = e.readService(readCtx, f.change.ServiceID) })
-	}
+	wg.Go(func() { live, nodesErr = nodes.get(readCtx) })
+	wg.Go(func() { obs, err = e.readService(readCtx, f.change.ServiceID) })
 	wg.Wait()
-	for i, f := range followers {
-		polls[i].nodes = nodes
-		// The service's own error first: a removed service is a verdict.
-		f.take(ctx, e, polls[i], cmp.Or(errs[i], nodesErr), opts.LossTimeout, report)
+	obs.nodes = live
+	// The service's own error first: a removed service is a verdict.
+	f.take(ctx, e, obs, cmp.Or(err, nodesErr), opts.LossTimeout, report)
+}
+
+// sharedNodeList lists the swarm's live nodes for the polls of all
+// followed services: they poll on one beat, and the nodes are the same for
+// all of them, so a list younger than fresh (half a beat) is handed out
+// again, and polls that ask while a list is being read wait for that one.
+type sharedNodeList struct {
+	engine      *Engine
+	ctx         context.Context // ends when following ends
+	lossTimeout time.Duration   // bounds each read, as it bounds a poll
+	fresh       time.Duration
+
+	mu      sync.Mutex
+	nodes   map[string]string
+	err     error
+	readAt  time.Time
+	reading chan struct{} // closed when the read under way ends; nil when none
+}
+
+// get returns a recent list, or waits for a new one until ctx ends.
+func (n *sharedNodeList) get(ctx context.Context) (map[string]string, error) {
+	n.mu.Lock()
+	if n.err == nil && n.nodes != nil && time.Since(n.readAt) < n.fresh {
+		defer n.mu.Unlock()
+		return n.nodes, nil
 	}
+	if n.reading == nil {
+		n.reading = make(chan struct{})
+		go n.read(n.reading)
+	}
+	done := n.reading
+	n.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.nodes, n.err
 }
 
-// unfinished are the followers without a verdict yet.
-func unfinished(followers []*follower) []*follower {
-	return slices.DeleteFunc(slices.Clone(followers), func(f *follower) bool { return f.verdict != nil })
+func (n *sharedNodeList) read(done chan struct{}) {
+	ctx, cancel := context.WithTimeout(n.ctx, n.lossTimeout)
+	defer cancel()
+	nodes, err := n.engine.liveNodes(ctx)
+	n.mu.Lock()
+	n.nodes, n.err, n.readAt, n.reading = nodes, err, time.Now(), nil
+	n.mu.Unlock()
+	close(done)
 }
 
-// follower is the state of following one change across poll rounds.
+// follower is the state of following one change across polls.
 type follower struct {
 	change   Change
 	w        *changeWatcher

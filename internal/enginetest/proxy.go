@@ -19,6 +19,8 @@ type Proxy struct {
 
 	mu       sync.Mutex
 	requests []string // "POST /v1.51/services/x/update", in order
+	held     string   // requests whose path contains this wait for release
+	release  chan struct{}
 }
 
 // NewProxy listens on a free local port and forwards to the engine named
@@ -43,12 +45,40 @@ func NewProxy(t testing.TB) *Proxy {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		p.requests = append(p.requests, r.Method+" "+r.URL.Path)
+		hold := p.held != "" && strings.Contains(r.URL.Path, p.held)
+		release := p.release
 		p.mu.Unlock()
+		if hold {
+			select {
+			case <-release:
+			case <-r.Context().Done(): // the client gave up
+				return
+			}
+		}
 		forward.ServeHTTP(w, r)
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return p
+}
+
+// Hold makes the requests whose path contains part wait, unanswered, until
+// Release or until their client gives up: an engine that stops answering
+// some requests.
+func (p *Proxy) Hold(part string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held, p.release = part, make(chan struct{})
+}
+
+// Release lets the held requests through and holds no more.
+func (p *Proxy) Release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.release != nil {
+		close(p.release)
+	}
+	p.held, p.release = "", nil
 }
 
 // Requests are every request so far, "METHOD /path", in order.
