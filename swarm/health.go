@@ -164,13 +164,21 @@ func hasHealthcheck(c *swarm.ContainerSpec) bool {
 }
 
 // loopSign is what one task tells about a crash loop in its slot: nothing
-// (HealthNone) unless it is a failure younger than restartWindow, and then
-// the loop it names if it is the newest: unhealthy when the healthcheck
-// killed it, failing when it was rejected (it never started), restarting
-// when the container exited.
+// (HealthNone) unless it is a failure younger than restartWindow of a task
+// also created within it, and then the loop it names if it is the newest:
+// unhealthy when the healthcheck killed it, failing when it was rejected
+// (it never started), restarting when the container exited.
+//
+// A loop is tasks replaced one after another that fail soon after they
+// start. A task that ran for longer than the window before it failed is not
+// part of one. That matters after an engine restart: the engine then marks
+// all the tasks it had, current and history, some created hours before, as
+// failed at the same instant (exit 255), which looked like every slot of
+// every service crash-looping while all of them ran again.
 func loopSign(t *swarm.Task, now time.Time) Health {
 	switch {
-	case !isFailure(t) || now.Sub(t.Status.Timestamp) > restartWindow:
+	case !isFailure(t) || now.Sub(t.Status.Timestamp) > restartWindow ||
+		now.Sub(t.Meta.CreatedAt) > restartWindow:
 		return HealthNone
 	case killedUnhealthy(t):
 		return HealthUnhealthy

@@ -76,6 +76,13 @@ func TestCrashLoop(t *testing.T) {
 		tk.Spec.ContainerSpec.Healthcheck = readTestHealthcheck()
 		return tk
 	}
+	// An engine restart marks tasks failed at once, however old they are.
+	longRun := func(id string, created time.Duration) swarm.Task {
+		tk := exit(id, 3*time.Second)
+		tk.Status.ContainerStatus.ExitCode, tk.Status.Err = 255, "task: non-zero exit (255)"
+		tk.CreatedAt = readTestAgo(created)
+		return tk
+	}
 	pending := readTestTask("new", svc, 1, swarm.TaskStatePending, swarm.TaskStateRunning, time.Second)
 	updated := readTestTask("old", svc, 1, swarm.TaskStateShutdown, swarm.TaskStateShutdown, 10*time.Second)
 
@@ -89,6 +96,9 @@ func TestCrashLoop(t *testing.T) {
 		{"two recent exits", []swarm.Task{pending, exit("a", 5*time.Second), exit("b", 12*time.Second)}, HealthRestarting},
 		{"failures outside the window", []swarm.Task{pending, exit("a", 6*time.Minute), exit("b", 7*time.Minute)}, HealthNone},
 		{"one recent, one old", []swarm.Task{pending, exit("a", time.Minute), exit("b", 10*time.Minute)}, HealthNone},
+		{"tasks that ran for hours, failed at once by an engine restart", []swarm.Task{pending, longRun("a", 30*time.Minute), longRun("b", 3*time.Hour), longRun("c", 7*time.Hour)}, HealthNone},
+		{"a task that ran long, then one that failed fast", []swarm.Task{pending, exit("a", 10*time.Second), longRun("b", time.Hour)}, HealthNone},
+		{"two recent exits of tasks created within the window", []swarm.Task{pending, exit("a", 10*time.Second), longRun("b", 4*time.Minute)}, HealthRestarting},
 		{"plain shutdowns from updates do not count", []swarm.Task{pending, updated, updated}, HealthNone},
 		{"killed by its healthcheck", []swarm.Task{pending, unhealthy("a", 5*time.Second), unhealthy("b", 20*time.Second)}, HealthUnhealthy},
 		{"stopped by its healthcheck, exit 0", []swarm.Task{pending, stopped("a", 5*time.Second), stopped("b", 20*time.Second)}, HealthUnhealthy},

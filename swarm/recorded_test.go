@@ -10,6 +10,9 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/swarm"
 )
 
 // testdata/engine-20.10 holds the three lists Engine 20.10.24 (API 1.41)
@@ -185,5 +188,36 @@ func TestRecordedEngineJSON(t *testing.T) {
 	}
 	if len(want.Failures()) == 0 {
 		t.Error("no failures modelled: the recording's failed tasks were lost")
+	}
+}
+
+// The recording was taken a minute after an engine restart, which marked
+// every task the engine had (some created hours before) failed at the same
+// instant. Modelled at that minute, no slot is in a crash loop: the
+// services run again, and their failures are listed, not taken for loops.
+func TestRecordedEngineRestartIsNoCrashLoop(t *testing.T) {
+	lists := make([][]byte, 3)
+	for i, name := range []string{"services.json", "tasks.json", "nodes.json"} {
+		lists[i] = marshalList(t, recordedList(t, name))
+	}
+	services, tasks, nodes := decodeFast(t, lists[0], lists[1], lists[2])
+	var newest time.Time
+	failed := 0
+	for _, task := range tasks {
+		if task.Status.Timestamp.After(newest) {
+			newest = task.Status.Timestamp
+		}
+		if task.Status.State == swarm.TaskStateFailed {
+			failed++
+		}
+	}
+	snap := BuildSnapshot("shop", services, tasks, nodes, newest.Add(time.Minute))
+	if failed < 10 || len(snap.Failures()) == 0 {
+		t.Fatalf("%d failed tasks, %d failures modelled: the recording should hold the restart's failures", failed, len(snap.Failures()))
+	}
+	for _, s := range snap.Services {
+		if s.Health == HealthRestarting || s.Health == HealthFailing {
+			t.Errorf("%s is %s after an engine restart; its tasks run again", s.Name, s.Health)
+		}
 	}
 }
