@@ -229,3 +229,21 @@ func askWriteBackWeb(h *harness) tea.Msg {
 	svc, _ := h.m.service("web")
 	return common.AskWriteBack{Service: svc}
 }
+
+// Too narrow for the summary in words, the counts drop their nouns before
+// anything is cut off, and the connection state stays whole.
+func TestSummaryShortensBeforeItIsCut(t *testing.T) {
+	for _, tt := range []struct {
+		width int
+		want  string
+	}{
+		{80, "4/5 services converged · 1 task failing · 1 node · 3 drifted from file  ● live"},
+		{70, "4/5 converged · 1 failing · 1 node · 3 drifted  ● live"},
+	} {
+		h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), tt.width, 24)
+		h.wantScreen("3 drifted")
+		if line := strings.Split(h.screen(), "\n")[1]; strings.TrimSpace(line) != tt.want {
+			t.Errorf("at %d columns the summary is %q, want %q", tt.width, line, tt.want)
+		}
+	}
+}

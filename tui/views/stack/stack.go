@@ -372,7 +372,9 @@ func (m *Model) loadingView() string {
 }
 
 // summary is "4/5 services converged · 1 task failing · 1 node", then
-// "● live" or what is wrong with the connection.
+// "● live" or what is wrong with the connection. When that does not fit,
+// the counts lose their nouns ("4/5 converged · 1 failing · 1 node") before
+// anything is cut off.
 func (m *Model) summary() string {
 	s := m.c.Styles
 	snap := m.state.Snapshot
@@ -388,15 +390,6 @@ func (m *Model) summary() string {
 			failing++
 		}
 	}
-	parts := []string{
-		fmt.Sprintf("%d/%d services converged", converged, len(snap.Services)),
-		render.Plural(failing, "task") + " failing",
-		render.Plural(len(snap.Nodes), "node"),
-	}
-	if d := m.driftSummary(); d != "" {
-		parts = append(parts, d)
-	}
-	text := strings.Join(parts, " · ")
 	style := s.OK
 	if failing > 0 {
 		style = s.Danger
@@ -410,6 +403,10 @@ func (m *Model) summary() string {
 	case m.state.Err != "":
 		conn = s.Danger.Render("! " + m.state.Err)
 	}
+	text := m.counts(converged, len(snap.Services), failing, false)
+	if ansi.StringWidth(text)+2+ansi.StringWidth(conn) > m.width {
+		text = m.counts(converged, len(snap.Services), failing, true)
+	}
 	if m.state.Disconnected || m.state.Err != "" {
 		// Losing the engine matters more than the counts: say it first
 		// and whole, and let the counts give way at 80 columns.
@@ -420,8 +417,26 @@ func (m *Model) summary() string {
 	return style.Render(text) + "  " + ansi.Truncate(conn, max(room, 0), "…")
 }
 
-// driftSummary is "2 drifted from file", "" without a file.
-func (m *Model) driftSummary() string {
+// counts is the summary's text, short or in words.
+func (m *Model) counts(converged, services, failing int, short bool) string {
+	parts := []string{
+		fmt.Sprintf("%d/%d services converged", converged, services),
+		render.Plural(failing, "task") + " failing",
+		render.Plural(len(m.state.Snapshot.Nodes), "node"),
+	}
+	if short {
+		parts[0] = fmt.Sprintf("%d/%d converged", converged, services)
+		parts[1] = fmt.Sprintf("%d failing", failing)
+	}
+	if d := m.driftSummary(short); d != "" {
+		parts = append(parts, d)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// driftSummary is "2 drifted from file" (short: "2 drifted"), "" without
+// a file.
+func (m *Model) driftSummary(short bool) string {
 	switch {
 	case m.drift == nil:
 		return ""
@@ -431,6 +446,8 @@ func (m *Model) driftSummary() string {
 		return "diffing file…"
 	case m.drift.Count() == 0:
 		return "as file"
+	case short:
+		return fmt.Sprintf("%d drifted", m.drift.Count())
 	}
 	return fmt.Sprintf("%d drifted from file", m.drift.Count())
 }
