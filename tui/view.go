@@ -86,8 +86,23 @@ func (m *Model) footer() string {
 		}
 		return st.Render(table.Pad(m.notice.Text, m.width))
 	}
+	return table.Pad(m.keysLine(), m.width)
+}
+
+// keysLine is the active view's keys, as many as fit whole. The help
+// component cuts the line itself, but when its "…" would not fit either it
+// keeps the key that does not, which the footer then cut mid-word ("? hel…");
+// so keys are dropped from the end, quit first, until the line fits.
+func (m *Model) keysLine() string {
 	m.help.SetWidth(m.width)
-	return table.Pad(m.help.ShortHelpView(m.shortHelp()), m.width)
+	bindings := m.shortHelp()
+	for len(bindings) > 1 {
+		if line := m.help.ShortHelpView(bindings); ansi.StringWidth(line) <= m.width {
+			return line
+		}
+		bindings = bindings[:len(bindings)-1]
+	}
+	return m.help.ShortHelpView(bindings)
 }
 
 func (m *Model) shortHelp() []key.Binding {
