@@ -66,3 +66,16 @@ func TestLogsEscClearsTheFilterBeforeLeaving(t *testing.T) {
 	h.keys("esc")
 	h.wantScreen("tasks of celery-beat") // back on the stack
 }
+
+// At 80 columns the logs view's keys take more room than one row of
+// columns: the help screen shows every group, the ones that do not fit
+// beside the others below them, none dropped.
+func TestLogsHelpShowsEveryKeyAt80Columns(t *testing.T) {
+	opts := Options{Stack: "shop", Logs: func(c *common.Common, stack string, services []string) common.Component {
+		return logs.New(c, fixedLogs{}, stack, services)
+	}}
+	h := newHarness(t, opts, 80, 24)
+	h.keys("l", "?")
+	h.wantScreen("follow/pause", "next service/task", "wrap", "timestamps", "reconnect", "tail 100/1000/all", "save to file", "back/quit")
+	h.golden()
+}

@@ -112,10 +112,40 @@ func (m *Model) shortHelp() []key.Binding {
 func (m *Model) helpView() string {
 	s := m.c.Styles
 	groups := append(m.active().FullHelp(), []key.Binding{m.keys.Command, m.keys.Help, m.keys.Back, m.keys.Quit, m.keys.ForceQuit})
-	m.help.SetWidth(max(m.width-6, 20))
-	body := m.help.FullHelpView(groups)
+	body := m.helpColumns(groups, max(m.width-6, 20))
 	extra := s.Muted.Render(":stacks :nodes :activity :logs web :scale web 4 :restart web :quit")
 	return s.Dialog.Render(s.DialogTitle.Render("Keys") + "\n\n" + body + "\n\n" + extra)
+}
+
+// helpColumns lays the key groups out side by side as far as they fit in
+// width, and the rest in rows below. The help component alone drops the
+// columns that do not fit: at 80 columns the logs view's third (wrap, tail,
+// since, timestamps, save) was not shown anywhere.
+func (m *Model) helpColumns(groups [][]key.Binding, width int) string {
+	h := m.help
+	h.SetWidth(0) // one group at a time, each whole
+	gap := h.FullSeparator
+	var rows, row []string
+	rowWidth := 0
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		if col == "" { // every key of the group disabled
+			continue
+		}
+		w := lipgloss.Width(col)
+		if len(row) > 0 && rowWidth+len(gap)+w > width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowWidth = nil, 0
+		}
+		if len(row) > 0 {
+			row, rowWidth = append(row, gap), rowWidth+len(gap)
+		}
+		row, rowWidth = append(row, col), rowWidth+w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(rows, "\n\n")
 }
 
 // overlay centres box over base.

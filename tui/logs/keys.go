@@ -56,7 +56,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.typing {
 		return []key.Binding{k.Apply, k.Cancel}
 	}
-	return []key.Binding{k.Follow, k.Filter, k.NextMatch, k.NextSource, k.Tail, k.Since, k.Save}
+	return []key.Binding{k.Follow, k.Filter, k.Wrap, k.NextMatch, k.NextSource, k.Tail, k.Since, k.Save}
 }
 
 // FullHelp is for the `?` screen, in columns.
