@@ -40,7 +40,8 @@ func TestLogsViewOpenedFromStackShowsLines(t *testing.T) {
 	}}
 	h := newHarness(t, opts, 80, 24)
 	h.keys("l")
-	h.wantScreen("web.1@node-1", "GET /api/orders/")
+	h.wantScreen("web.1@node-1", "GET /api/orders/", "1 line")
+	h.notScreen("1 lines")
 }
 
 // esc in the logs view first clears an applied filter, as its help says,

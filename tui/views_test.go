@@ -62,7 +62,7 @@ func TestNodesViewGolden(t *testing.T) {
 	forSizes(t, func(t *testing.T, sz size) {
 		h := newHarness(t, Options{Stack: "shop"}, sz.w, sz.h)
 		openNodes(h)
-		h.wantScreen("manager-1", "manager (leader)", "29.0.1", "1 nodes · 1 managers")
+		h.wantScreen("manager-1", "manager (leader)", "29.0.1", "1 node · 1 manager · 1 ready · 1 active")
 		h.golden()
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/swarmtop/swarmtop/internal/termsafe"
+	"github.com/swarmtop/swarmtop/tui/render"
 	"github.com/swarmtop/swarmtop/tui/styles"
 	"github.com/swarmtop/swarmtop/tui/table"
 )
@@ -157,7 +158,7 @@ func (m *Model) status(st *styles.Styles) string {
 		}
 		parts = append(parts, style.Render(m.notice))
 	}
-	right := fmt.Sprintf("%d lines", m.buf.len())
+	right := render.Plural(m.buf.len(), "line")
 	if m.state == ended { // kept on the right, where a long error cannot push it off
 		right += " · r reconnects"
 	}

@@ -93,7 +93,7 @@ func (m Model) View() string {
 	}
 	pos := fmt.Sprintf("lines %d-%d of %d", min(m.offset+1, len(m.lines)), end, len(m.lines))
 	if len(m.lines) <= m.page() {
-		pos = fmt.Sprintf("%d lines", len(m.lines))
+		pos = render.Plural(len(m.lines), "line")
 	}
 	out = append(out, m.c.Styles.Muted.Render(table.Pad(pos+" · ↑/↓ pgup/pgdn scroll", m.width)))
 	return strings.Join(out, "\n")

@@ -91,7 +91,6 @@ func totals(nodes []swarm.Node) string {
 			active++
 		}
 	}
-	return itoa(len(nodes)) + " nodes · " + itoa(managers) + " managers · " + itoa(ready) + " ready · " + itoa(active) + " active"
+	return render.Plural(len(nodes), "node") + " · " + render.Plural(managers, "manager") + " · " +
+		strconv.Itoa(ready) + " ready · " + strconv.Itoa(active) + " active"
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
