@@ -3,6 +3,7 @@ package swarm
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,7 +53,8 @@ func (e *ServiceNotFoundError) Error() string {
 	if len(e.Known) == 0 {
 		return fmt.Sprintf("stack %q has no services (is it deployed?)", e.Stack)
 	}
-	return fmt.Sprintf("no service %q in stack %q (it has: %s)", e.Name, e.Stack, strings.Join(e.Known, ", "))
+	known := slices.Sorted(slices.Values(e.Known)) // as status lists them
+	return fmt.Sprintf("no service %q in stack %q (it has: %s)", e.Name, e.Stack, strings.Join(known, ", "))
 }
 
 // ExitCode marks an unknown service as bad input.
