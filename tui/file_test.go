@@ -68,7 +68,7 @@ func TestDiffMasksSecretValues(t *testing.T) {
 	be := fakebe.New()
 	be.OtherChanges = map[string][]swarm.FieldChange{"web": {{Field: "env.DB_PASSWORD", Live: "hunter2", File: "s3cret"}}}
 	h := newHarnessWith(t, be, withFile(t, fakebe.ShopFile, Options{}), 80, 24)
-	h.wantScreen("≠ repl,+1")
+	h.wantScreen("≠ repl,env")
 	h.keys(":")
 	h.typeText("diff")
 	h.keys("enter")
@@ -230,15 +230,17 @@ func askWriteBackWeb(h *harness) tea.Msg {
 	return common.AskWriteBack{Service: svc}
 }
 
-// Too narrow for the summary in words, the counts drop their nouns before
-// anything is cut off, and the connection state stays whole.
+// Too narrow for the summary in words, the drift count and then the other
+// counts drop words before anything is cut off, and the connection state
+// stays whole.
 func TestSummaryShortensBeforeItIsCut(t *testing.T) {
 	for _, tt := range []struct {
 		width int
 		want  string
 	}{
 		{80, "4/5 services converged · 1 task failing · 1 node · 3 drifted from file  ● live"},
-		{70, "4/5 converged · 1 failing · 1 node · 3 drifted  ● live"},
+		{70, "4/5 services converged · 1 task failing · 1 node · 3 drifted  ● live"},
+		{60, "4/5 converged · 1 failing · 1 node · 3 drifted  ● live"},
 	} {
 		h := newHarness(t, withFile(t, fakebe.ShopFile, Options{}), tt.width, 24)
 		h.wantScreen("3 drifted")

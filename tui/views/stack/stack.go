@@ -373,8 +373,8 @@ func (m *Model) loadingView() string {
 
 // summary is "4/5 services converged · 1 task failing · 1 node", then
 // "● live" or what is wrong with the connection. When that does not fit,
-// the counts lose their nouns ("4/5 converged · 1 failing · 1 node") before
-// anything is cut off.
+// the drift count loses its "from file", then the counts their nouns
+// ("4/5 converged · 1 failing · 1 node"), before anything is cut off.
 func (m *Model) summary() string {
 	s := m.c.Styles
 	snap := m.state.Snapshot
@@ -403,9 +403,12 @@ func (m *Model) summary() string {
 	case m.state.Err != "":
 		conn = s.Danger.Render("! " + m.state.Err)
 	}
-	text := m.counts(converged, len(snap.Services), failing, false)
-	if ansi.StringWidth(text)+2+ansi.StringWidth(conn) > m.width {
-		text = m.counts(converged, len(snap.Services), failing, true)
+	var text string
+	for _, short := range []summaryLength{full, shortDrift, shortAll} {
+		text = m.counts(converged, len(snap.Services), failing, short)
+		if ansi.StringWidth(text)+2+ansi.StringWidth(conn) <= m.width {
+			break
+		}
 	}
 	if m.state.Disconnected || m.state.Err != "" {
 		// Losing the engine matters more than the counts: say it first
@@ -417,18 +420,27 @@ func (m *Model) summary() string {
 	return style.Render(text) + "  " + ansi.Truncate(conn, max(room, 0), "…")
 }
 
-// counts is the summary's text, short or in words.
-func (m *Model) counts(converged, services, failing int, short bool) string {
+// summaryLength is how far the summary is shortened to fit.
+type summaryLength int
+
+const (
+	full       summaryLength = iota
+	shortDrift               // "2 drifted"
+	shortAll                 // and "4/5 converged · 1 failing"
+)
+
+// counts is the summary's text at a length.
+func (m *Model) counts(converged, services, failing int, length summaryLength) string {
 	parts := []string{
 		fmt.Sprintf("%d/%d services converged", converged, services),
 		render.Plural(failing, "task") + " failing",
 		render.Plural(len(m.state.Snapshot.Nodes), "node"),
 	}
-	if short {
+	if length == shortAll {
 		parts[0] = fmt.Sprintf("%d/%d converged", converged, services)
 		parts[1] = fmt.Sprintf("%d failing", failing)
 	}
-	if d := m.driftSummary(short); d != "" {
+	if d := m.driftSummary(length >= shortDrift); d != "" {
 		parts = append(parts, d)
 	}
 	return strings.Join(parts, " · ")
