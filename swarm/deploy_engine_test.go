@@ -367,7 +367,7 @@ func TestDiffReportsImageReplicasAndEnv(t *testing.T) {
 		}
 	}
 	drift := diff.Drift()
-	if len(drift) != 1 || drift[0].Replicas == nil || drift[0].Image == nil || drift[0].OtherChanges != 2 {
+	if len(drift) != 1 || drift[0].Replicas == nil || drift[0].Image == nil || len(drift[0].Others) != 2 {
 		t.Errorf("drift = %+v, want web: replicas, image and 2 other changes", drift)
 	}
 }

@@ -67,17 +67,17 @@ func (d StackDiff) Service(name string) (ServiceDiff, bool) {
 // Drift is a service's difference from the file in brief: the two fields
 // operators care about most, and how many others differ.
 type Drift struct {
-	Service      string
-	Missing      bool         // in the file, not deployed
-	Extra        bool         // deployed, not in the file
-	Replicas     *FieldChange // live vs file count, when they differ
-	Image        *FieldChange // when they differ (a pinned digest is no difference)
-	OtherChanges int          // other fields that differ
+	Service  string
+	Missing  bool         // in the file, not deployed
+	Extra    bool         // deployed, not in the file
+	Replicas *FieldChange // live vs file count, when they differ
+	Image    *FieldChange // when they differ (a pinned digest is no difference)
+	Others   []string     // the other fields that differ, named as in the diff
 }
 
 // Drifted reports any difference.
 func (d Drift) Drifted() bool {
-	return d.Missing || d.Extra || d.Replicas != nil || d.Image != nil || d.OtherChanges > 0
+	return d.Missing || d.Extra || d.Replicas != nil || d.Image != nil || len(d.Others) > 0
 }
 
 // Drift summarises the comparison per service; services that are the same
@@ -93,7 +93,7 @@ func (d StackDiff) Drift() []Drift {
 			case fieldImage:
 				dr.Image = &c
 			default:
-				dr.OtherChanges++
+				dr.Others = append(dr.Others, c.Field)
 			}
 		}
 		if dr.Drifted() {

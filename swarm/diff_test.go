@@ -180,7 +180,7 @@ func TestDiffDriftSummarisesPerService(t *testing.T) {
 	want := []sw.Drift{
 		{Service: "new", Missing: true},
 		{Service: "old", Extra: true},
-		{Service: "web", Replicas: &sw.FieldChange{Field: "replicas", Live: "4", File: "2"}, OtherChanges: 2},
+		{Service: "web", Replicas: &sw.FieldChange{Field: "replicas", Live: "4", File: "2"}, Others: []string{"command", "env.X"}},
 	}
 	if jsonOf(drift) != jsonOf(want) {
 		t.Errorf("drift = %s\nwant %s", jsonOf(drift), jsonOf(want))

@@ -2,8 +2,10 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/swarmtop/swarmtop/internal/report"
 	"github.com/swarmtop/swarmtop/swarm"
 )
@@ -14,7 +16,7 @@ func ServiceDriftHeader() []Column {
 	cols := ServiceHeader()
 	cols[0].Min = 16                  // names matter most: at 80 columns PORTS goes instead
 	cols[2].Min, cols[2].Max = 12, 14 // "2/2 (file 3)"
-	return append(cols, Column{Title: "DRIFT", Min: 9, Max: 14})
+	return append(cols, Column{Title: "DRIFT", Min: 9, Max: driftWidth})
 }
 
 // ServiceDriftRow is ServiceRow with the file's count where it differs
@@ -39,7 +41,9 @@ func MissingRow(name string) Row {
 }
 
 // DriftText is the marker: "-" when the service is as the file says, else
-// "≠" and what differs: repl, image, +N other fields, missing or extra.
+// "≠" and what differs: repl, image, the other fields by name ("≠ ports",
+// "≠ env,ports") or, when their names would not fit the column, by count
+// ("≠ repl,+3"), missing or extra.
 func DriftText(d *swarm.Drift) string {
 	switch {
 	case d == nil:
@@ -56,10 +60,27 @@ func DriftText(d *swarm.Drift) string {
 	if d.Image != nil {
 		parts = append(parts, "image")
 	}
-	if d.OtherChanges > 0 {
-		parts = append(parts, fmt.Sprintf("+%d", d.OtherChanges))
+	named := "≠ " + strings.Join(append(slices.Clone(parts), fieldGroups(d.Others)...), ",")
+	if len(d.Others) == 0 || ansi.StringWidth(named) <= driftWidth {
+		return Clean(named)
 	}
-	return "≠ " + strings.Join(parts, ",")
+	return "≠ " + strings.Join(append(parts, fmt.Sprintf("+%d", len(d.Others))), ",")
+}
+
+// driftWidth is the widest the DRIFT column gets.
+const driftWidth = 14
+
+// fieldGroups names the fields as the diff groups them, once each:
+// env.DB_HOST and env.DEBUG are both env.
+func fieldGroups(fields []string) []string {
+	var groups []string
+	for _, f := range fields {
+		group, _, _ := strings.Cut(f, ".")
+		if !slices.Contains(groups, group) {
+			groups = append(groups, group)
+		}
+	}
+	return groups
 }
 
 // DriftDetail says in full how a service differs from the file, for the
@@ -78,8 +99,8 @@ func DriftDetail(d swarm.Drift) string {
 	if c := d.Image; c != nil {
 		parts = append(parts, fmt.Sprintf("image %s → file %s", Clean(c.Live), Clean(c.File)))
 	}
-	if d.OtherChanges > 0 {
-		parts = append(parts, Plural(d.OtherChanges, "other field"))
+	if len(d.Others) > 0 {
+		parts = append(parts, Clean(strings.Join(d.Others, ", ")))
 	}
 	return "drift: " + strings.Join(parts, " · ") + "  (D: diff)"
 }
