@@ -1,7 +1,6 @@
 package swarm
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/client"
+	"golang.org/x/sync/singleflight"
 )
 
 // VerdictKind is how following one changed service ended.
@@ -168,19 +168,34 @@ func (e *Engine) followAll(ctx context.Context, followers []*follower, opts Conv
 	}
 	nodesCtx, stopNodes := context.WithCancel(ctx)
 	defer stopNodes()
-	nodes := &sharedNodeList{engine: e, ctx: nodesCtx, lossTimeout: opts.LossTimeout, fresh: opts.PollInterval / 2}
 	var mu sync.Mutex
-	report := func(p Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		onProgress(p)
+	run := &followRun{
+		engine: e,
+		opts:   opts,
+		nodes:  &sharedNodeList{engine: e, ctx: nodesCtx, lossTimeout: opts.LossTimeout, fresh: opts.PollInterval / 2},
+		beat:   pollBeat{start: time.Now(), interval: opts.PollInterval},
+		timeUp: timeUp,
+		report: func(p Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			onProgress(p)
+		},
 	}
-	beat := pollBeat{start: time.Now(), interval: opts.PollInterval}
 	var wg sync.WaitGroup
 	for _, f := range followers {
-		wg.Go(func() { e.follow(ctx, f, nodes, beat, opts, timeUp, report) })
+		wg.Go(func() { run.follow(ctx, f) })
 	}
 	wg.Wait()
+}
+
+// followRun is what the followers of one Converge share.
+type followRun struct {
+	engine *Engine
+	opts   ConvergeOptions
+	nodes  *sharedNodeList
+	beat   pollBeat
+	timeUp <-chan struct{} // closed when opts.Timeout runs out
+	report func(Progress)  // serialised
 }
 
 // pollBeat is the moments all followers poll at: start, then every
@@ -198,9 +213,9 @@ func (b pollBeat) next(now time.Time) time.Duration {
 }
 
 // follow polls one service until it has a verdict, ctx ends or time is up.
-func (e *Engine) follow(ctx context.Context, f *follower, nodes *sharedNodeList, beat pollBeat, opts ConvergeOptions, timeUp <-chan struct{}, report func(Progress)) {
+func (r *followRun) follow(ctx context.Context, f *follower) {
 	for {
-		e.poll(ctx, f, nodes, opts, report)
+		r.poll(ctx, f)
 		if f.verdict != nil {
 			return
 		}
@@ -208,30 +223,22 @@ func (e *Engine) follow(ctx context.Context, f *follower, nodes *sharedNodeList,
 		case <-ctx.Done():
 			f.end(Verdict{Kind: Detached, Message: "stopped watching, " + f.w.where() + "; the update continues in the background"})
 			return
-		case <-timeUp:
-			f.end(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", opts.Timeout, f.w.where())})
+		case <-r.timeUp:
+			f.end(Verdict{Kind: Failed, Message: fmt.Sprintf("not converged after %s: %s", r.opts.Timeout, f.w.where())})
 			return
-		case <-time.After(beat.next(time.Now())):
+		case <-time.After(r.beat.next(time.Now())):
 		}
 	}
 }
 
 // poll reads the service, its tasks and the live nodes once and hands them
 // to the follower.
-func (e *Engine) poll(ctx context.Context, f *follower, nodes *sharedNodeList, opts ConvergeOptions, report func(Progress)) {
+func (r *followRun) poll(ctx context.Context, f *follower) {
 	// A hung engine must fail the poll, not stall the watch.
-	readCtx, cancel := context.WithTimeout(ctx, opts.LossTimeout)
+	readCtx, cancel := context.WithTimeout(ctx, r.opts.LossTimeout)
 	defer cancel()
-	var obs servicePoll
-	var live map[string]string
-	var err, nodesErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { live, nodesErr = nodes.get(readCtx) })
-	wg.Go(func() { obs, err = e.readService(readCtx, f.change.ServiceID) })
-	wg.Wait()
-	obs.nodes = live
-	// The service's own error first: a removed service is a verdict.
-	f.take(ctx, e, obs, cmp.Or(err, nodesErr), opts.LossTimeout, report)
+	obs, err := r.engine.observe(readCtx, f.change.ServiceID, r.nodes.get)
+	f.take(ctx, r.engine, obs, err, r.opts.LossTimeout, r.report)
 }
 
 // sharedNodeList lists the swarm's live nodes for the polls of all
@@ -243,45 +250,42 @@ type sharedNodeList struct {
 	ctx         context.Context // ends when following ends
 	lossTimeout time.Duration   // bounds each read, as it bounds a poll
 	fresh       time.Duration
+	reads       singleflight.Group
 
-	mu      sync.Mutex
-	nodes   map[string]string
-	err     error
-	readAt  time.Time
-	reading chan struct{} // closed when the read under way ends; nil when none
+	mu     sync.Mutex
+	nodes  map[string]string // the last list read without error
+	readAt time.Time
 }
 
 // get returns a recent list, or waits for a new one until ctx ends.
 func (n *sharedNodeList) get(ctx context.Context) (map[string]string, error) {
 	n.mu.Lock()
-	if n.err == nil && n.nodes != nil && time.Since(n.readAt) < n.fresh {
-		defer n.mu.Unlock()
-		return n.nodes, nil
-	}
-	if n.reading == nil {
-		n.reading = make(chan struct{})
-		go n.read(n.reading)
-	}
-	done := n.reading
+	nodes, readAt := n.nodes, n.readAt
 	n.mu.Unlock()
+	if nodes != nil && time.Since(readAt) < n.fresh {
+		return nodes, nil
+	}
 	select {
-	case <-done:
+	case res := <-n.reads.DoChan("nodes", n.read):
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(map[string]string), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.nodes, n.err
 }
 
-func (n *sharedNodeList) read(done chan struct{}) {
+func (n *sharedNodeList) read() (any, error) {
 	ctx, cancel := context.WithTimeout(n.ctx, n.lossTimeout)
 	defer cancel()
 	nodes, err := n.engine.liveNodes(ctx)
-	n.mu.Lock()
-	n.nodes, n.err, n.readAt, n.reading = nodes, err, time.Now(), nil
-	n.mu.Unlock()
-	close(done)
+	if err == nil {
+		n.mu.Lock()
+		n.nodes, n.readAt = nodes, time.Now()
+		n.mu.Unlock()
+	}
+	return nodes, err
 }
 
 // follower is the state of following one change across polls.
@@ -351,13 +355,15 @@ type servicePoll struct {
 	started map[string]time.Time
 }
 
-// observe reads a service, its tasks and the live nodes, all at once.
-func (e *Engine) observe(ctx context.Context, id string) (servicePoll, error) {
+// observe reads a service, its tasks and the live nodes (from liveNodes),
+// all at once. The service's own error comes first: a removed service is a
+// verdict.
+func (e *Engine) observe(ctx context.Context, id string, liveNodes func(context.Context) (map[string]string, error)) (servicePoll, error) {
 	var obs servicePoll
 	var nodes map[string]string
 	err := inParallel(
 		func() (err error) { obs, err = e.readService(ctx, id); return err },
-		func() (err error) { nodes, err = e.liveNodes(ctx); return err },
+		func() (err error) { nodes, err = liveNodes(ctx); return err },
 	)
 	obs.nodes = nodes
 	return obs, err

@@ -1,6 +1,7 @@
 package swarm_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,12 +18,7 @@ import (
 func TestConvergeSharesNodeLists(t *testing.T) {
 	t.Parallel()
 	e, stack, ctx := actSetup(t)
-	proxy := enginetest.NewProxy(t)
-	pe, err := sw.Connect(ctx, sw.ConnectOptions{Host: proxy.Host})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pe.Close()
+	pe, proxy := proxiedEngine(ctx, t)
 	var changes []sw.Change
 	for _, name := range []string{"a", "b", "c"} {
 		id := actCreateOnly(ctx, t, e, actSpec(stack, name, "swarmtop/standin:1", 1))
@@ -63,12 +59,7 @@ func TestConvergeSharesNodeLists(t *testing.T) {
 func TestConvergeFollowsEachServiceOnItsOwn(t *testing.T) {
 	t.Parallel()
 	e, stack, ctx := actSetup(t)
-	proxy := enginetest.NewProxy(t)
-	pe, err := sw.Connect(ctx, sw.ConnectOptions{Host: proxy.Host})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pe.Close()
+	pe, proxy := proxiedEngine(ctx, t)
 	stuckID := actCreateOnly(ctx, t, e, actSpec(stack, "stuck", "swarmtop/standin:1", 1))
 	freeID := actCreateOnly(ctx, t, e, actSpec(stack, "free", "swarmtop/standin:1", 1))
 	changes := []sw.Change{actCreated(ctx, t, e, stuckID), actCreated(ctx, t, e, freeID)}
@@ -111,6 +102,18 @@ func TestConvergeFollowsEachServiceOnItsOwn(t *testing.T) {
 	if free := got[1]; free.Elapsed >= released {
 		t.Errorf("the free service's verdict came after %s, not before the stuck read was let go (%s)", free.Elapsed, released)
 	}
+}
+
+// proxiedEngine connects to the engine through a new counting proxy.
+func proxiedEngine(ctx context.Context, t *testing.T) (*sw.Engine, *enginetest.Proxy) {
+	t.Helper()
+	proxy := enginetest.NewProxy(t)
+	pe, err := sw.Connect(ctx, sw.ConnectOptions{Host: proxy.Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pe.Close() })
+	return pe, proxy
 }
 
 // countRequests counts the requests whose path ends with suffix.

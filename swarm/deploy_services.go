@@ -359,7 +359,7 @@ func (e *Engine) planJob(ctx context.Context, plan *DeployPlan, file swarm.Servi
 // jobOutcome reads how a job's current run stands: Converged (completed),
 // Failed (its restart policy gave up), or 0 while it runs.
 func (e *Engine) jobOutcome(ctx context.Context, svc swarm.Service) (VerdictKind, string, error) {
-	obs, err := e.observe(ctx, svc.ID)
+	obs, err := e.observe(ctx, svc.ID, e.liveNodes)
 	if err != nil {
 		return 0, "", err
 	}
